@@ -1,0 +1,35 @@
+# Every target sets up what it needs: a fresh machine has only Python 3.11 and pip.
+PYTHON ?= python3
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+VENV := .venv
+STAMP := $(VENV)/.synced
+
+.PHONY: setup demo test lint format clean
+
+$(UV):
+	$(PYTHON) -m pip install --user --quiet "uv>=0.5"
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	$(UV) run --frozen lapsit demo
+
+test: setup
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen pytest
+
+lint: setup
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+
+format: setup
+	$(UV) run --frozen ruff format .
+	$(UV) run --frozen ruff check --fix .
+
+clean:
+	rm -rf $(VENV) data/curated/* data/reports

@@ -1,0 +1,154 @@
+"""Read and write the curated Delta tables; every write is one Delta transaction."""
+
+import datetime as dt
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+import polars as pl
+from deltalake import DeltaTable
+from deltalake.exceptions import CommitFailedError, TableNotFoundError
+
+from lapsit.catalog import LINEAGE_COLUMNS, REGISTRY, Table, table
+from schemas.contract import columns
+
+REGISTRY_SCHEMA = {
+    "id_submisi": pl.Utf8,
+    "path": pl.Utf8,
+    "kode_polres": pl.Utf8,
+    "waktu_terima": pl.Datetime("us", "UTC"),
+    "kode_pemilihan": pl.Utf8,
+    "kode_tahapan": pl.Utf8,
+    "tanggal": pl.Date,
+    "status": pl.Utf8,
+    "jumlah_galat": pl.Int64,
+    "jumlah_peringatan": pl.Int64,
+    "galat": pl.Utf8,
+    "laporan_galat": pl.Utf8,
+    "digantikan_oleh": pl.Utf8,
+    # Beyond SPEC §4 (additions): what supersession and auditing need.
+    "dibuat_pada": pl.Datetime("us", "UTC"),
+    "diproses_pada": pl.Datetime("us", "UTC"),
+}
+COMMIT_RETRIES = 5
+
+
+def exists(t: Table) -> bool:
+    return (Path(t.uri) / "_delta_log").is_dir()
+
+
+def version(t: Table) -> int | None:
+    """The table's current version, or None when it has never been written."""
+    return DeltaTable(t.uri).version() if exists(t) else None
+
+
+def read(t: Table, *, as_of: int | None = None) -> pl.DataFrame | None:
+    """The table (optionally as of a version), or None when it has never been written."""
+    if not exists(t):
+        return None
+    try:
+        return pl.read_delta(t.uri, version=as_of)
+    except TableNotFoundError:
+        return None
+
+
+def read_registry(curated_dir: Path) -> pl.DataFrame:
+    """The registry `submisi`; empty with its schema before the first ingest."""
+    frame = read(table(curated_dir, REGISTRY))
+    if frame is None:
+        return pl.DataFrame(schema=REGISTRY_SCHEMA)
+    return frame.select(
+        pl.col(c).cast(dtype) if c in frame.columns else pl.lit(None, dtype).alias(c)
+        for c, dtype in REGISTRY_SCHEMA.items()
+    )
+
+
+def _literal(value: object) -> str:
+    if isinstance(value, dt.date):
+        return f"'{value.isoformat()}'"
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def slice_predicate(keys: Iterable[dict]) -> str:
+    """A predicate naming each (Polda, Polres, election, date) slice, partition column first."""
+    parts = sorted(
+        "("
+        + " AND ".join(
+            f"{col} = {_literal(key[col])}"
+            for col in ("kode_polda", "kode_polres", "kode_pemilihan", "tanggal")
+        )
+        + ")"
+        for key in keys
+    )
+    return " OR ".join(parts)
+
+
+def _with_retry(write) -> None:
+    """Retry a commit that lost a race with another writer; the write itself is idempotent."""
+    for attempt in range(COMMIT_RETRIES):
+        try:
+            write()
+            return
+        except CommitFailedError:
+            if attempt == COMMIT_RETRIES - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
+def replace_slices(t: Table, rows: pl.DataFrame, keys: list[dict]) -> bool:
+    """Replace the rows of the given submission slices with `rows`, atomically.
+
+    Returns whether a commit was made (nothing is written to a table that does
+    not exist yet when there is nothing to put in it).
+    """
+    if not keys:
+        return False
+    if not exists(t):
+        if rows.height == 0:
+            return False
+        _with_retry(
+            lambda: rows.write_delta(
+                t.uri, mode="append", delta_write_options={"partition_by": list(t.partition_by)}
+            )
+        )
+        return True
+    rows = _align(rows, pl.scan_delta(t.uri).collect_schema())
+    predicate = slice_predicate(keys)
+    _with_retry(
+        lambda: rows.write_delta(
+            t.uri,
+            mode="overwrite",
+            delta_write_options={"predicate": predicate, "schema_mode": "merge"},
+        )
+    )
+    return True
+
+
+def _align(rows: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
+    """Give `rows` every column of the table (missing ones null), in the table's order."""
+    missing = [pl.lit(None, d).alias(c) for c, d in schema.items() if c not in rows.columns]
+    rows = rows.with_columns(missing)
+    order = list(schema) + [c for c in rows.columns if c not in schema]
+    return rows.select(order)
+
+
+def write_registry(curated_dir: Path, registry: pl.DataFrame) -> None:
+    """Write the whole registry as one new version."""
+    t = table(curated_dir, REGISTRY)
+    frame = registry.select(pl.col(c).cast(d) for c, d in REGISTRY_SCHEMA.items())
+    mode = "overwrite" if exists(t) else "append"
+    _with_retry(lambda: frame.write_delta(t.uri, mode=mode))
+
+
+def section_rows(section: pl.DataFrame, lineage: dict) -> pl.DataFrame:
+    """A submission's section rows with the lineage columns in front."""
+    return section.select(
+        *(pl.lit(lineage[c]).alias(c) for c in LINEAGE_COLUMNS), pl.all()
+    ).with_columns(pl.col("tanggal").cast(pl.Date))
+
+
+def empty_rows(section: str) -> pl.DataFrame:
+    """An empty frame with a section table's columns (lineage, then the contract's)."""
+    schema = {c: pl.Utf8 for c in LINEAGE_COLUMNS} | {"tanggal": pl.Date}
+    schema |= {c: meta["dtype"] for c, meta in columns(section).items()}
+    return pl.DataFrame(schema=schema)

@@ -1,0 +1,63 @@
+"""Error reports sent back to a Polres: Markdown and HTML for people, JSON for machines."""
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lapsit.errors import ERROR, WARNING, Galat
+from lapsit.reference import Reference
+from lapsit.render import render
+from lapsit.settings import Settings
+
+if TYPE_CHECKING:
+    from lapsit.ingest import Outcome
+
+STATUS_LABEL = {
+    "diterima": "DITERIMA",
+    "ditolak": "DITOLAK",
+    "digantikan": "DITERIMA, lalu digantikan kiriman yang lebih baru",
+    "duplikat": "DUPLIKAT",
+}
+
+
+def context(
+    file_name: str,
+    nama_polres: str,
+    status: str,
+    errors: list[Galat],
+    received: dt.datetime | None = None,
+) -> dict:
+    """What the error report templates show."""
+    return {
+        "file": file_name,
+        "polres": nama_polres,
+        "status": STATUS_LABEL.get(status, status.upper()),
+        "received": received,
+        "errors": [g for g in errors if g.severity == ERROR],
+        "warnings": [g for g in errors if g.severity == WARNING],
+    }
+
+
+def write_error_report(outcome: "Outcome", settings: Settings, ref: Reference) -> Path:
+    """Write `<file>.<id8>.md`, `.html` and `.json` under `reports/galat/<inbox>/`; return the .md."""
+    d = outcome.delivery
+    row = ref.polres_row(d.inbox)
+    ctx = context(
+        d.rel,
+        row["nama_polres"] if row else d.inbox,
+        outcome.status,
+        outcome.errors,
+        d.received,
+    )
+    folder = settings.errors_dir / d.inbox
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"{d.path.name}.{d.sha256[:8]}"
+    (folder / f"{stem}.html").write_text(render("galat.html.j2", **ctx), encoding="utf-8")
+    (folder / f"{stem}.json").write_text(
+        json.dumps([g.to_dict() for g in outcome.errors], ensure_ascii=False, indent=2),
+        encoding="utf-8",
+    )
+    md = folder / f"{stem}.md"
+    md.write_text(render("galat.md.j2", **ctx), encoding="utf-8")
+    return md

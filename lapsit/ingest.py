@@ -1,0 +1,389 @@
+"""Ingestion as plain functions: inboxes -> verdicts -> curated tables and registry.
+
+Order of writes: error reports, then the section tables (one transaction per
+table, replacing whole submission slices), then the registry last. The
+registry is the commit record: a file is only "seen" once the registry says
+so, and rewriting a slice is idempotent, so a run that crashes half-way is
+completed by the next one.
+"""
+
+import datetime as dt
+import fcntl
+import functools
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from lapsit import curated
+from lapsit.catalog import section_tables
+from lapsit.error_report import write_error_report
+from lapsit.errors import ERROR, WARNING, Galat, make
+from lapsit.readers import read_submission
+from lapsit.reference import Reference
+from lapsit.settings import Settings
+from lapsit.validate import Candidate, Result, today_in, validate_batch
+from schemas.choices import DIGANTIKAN, DITERIMA, DITOLAK, DUPLIKAT
+from schemas.contract import CURATED_SECTIONS
+
+# Called as (files read, files to read) while a run reads its files; set by the CLI.
+progress_hook: ContextVar[Callable[[int, int], None] | None] = ContextVar(
+    "progress_hook", default=None
+)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A file found in an inbox."""
+
+    path: Path
+    rel: str  # relative to raw/
+    inbox: str
+    received: dt.datetime  # modification time, UTC
+    sha256: str
+
+
+@dataclass
+class Outcome:
+    """What happened to one new file."""
+
+    delivery: Delivery
+    status: str
+    errors: list[Galat] = field(default_factory=list)
+    laporan: dict | None = None
+    result: Result | None = None
+    superseded_by: str | None = None
+    error_report: str | None = None
+
+
+@dataclass
+class IngestSummary:
+    """Counts of a run per Polres and status, plus what it wrote."""
+
+    outcomes: list[Outcome]
+    skipped: Counter
+    versions: dict[str, int | None]
+
+    def counts(self) -> dict[str, Counter]:
+        per: dict[str, Counter] = {}
+        for o in self.outcomes:
+            per.setdefault(o.delivery.inbox, Counter())[o.status] += 1
+        for inbox, n in self.skipped.items():
+            per.setdefault(inbox, Counter())["dilewati"] += n
+        return per
+
+    def totals(self) -> Counter:
+        total: Counter = Counter()
+        for counter in self.counts().values():
+            total.update(counter)
+        return total
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def discover(raw_dir: Path) -> list[Delivery]:
+    """Every regular file in every inbox `raw/<kode_polres>/`, in order of delivery, then name.
+
+    Hidden files and symbolic links are passed over: a link could point out
+    of the inbox, and editors leave hidden lock files beside workbooks.
+    """
+    found = []
+    if not raw_dir.is_dir():
+        return found
+    for inbox in sorted(p for p in raw_dir.iterdir() if p.is_dir() and not p.is_symlink()):
+        if inbox.name.startswith("."):
+            continue
+        for path in sorted(inbox.rglob("*")):
+            rel_parts = path.relative_to(inbox).parts
+            if any(part.startswith((".", "~$")) for part in rel_parts):
+                continue
+            if path.is_symlink() or not path.is_file():
+                continue
+            received = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+            found.append(
+                Delivery(
+                    path=path,
+                    rel=path.relative_to(raw_dir).as_posix(),
+                    inbox=inbox.name,
+                    received=received,
+                    sha256=_sha256(path),
+                )
+            )
+    return sorted(found, key=lambda d: (d.received, d.rel))
+
+
+def split_new(
+    deliveries: list[Delivery], registry: pl.DataFrame
+) -> tuple[list[Delivery], list[tuple[Delivery, str]], Counter]:
+    """(new files to validate, duplicates with the path of their first copy, skipped per inbox)."""
+    seen_pairs = set(zip(registry["id_submisi"], registry["path"], strict=True))
+    first_path: dict[str, str] = {}
+    for sha, path in (
+        registry.sort("diproses_pada", "path").select("id_submisi", "path").iter_rows()
+    ):
+        first_path.setdefault(sha, path)
+    new, duplicates, skipped = [], [], Counter()
+    for d in deliveries:
+        if (d.sha256, d.rel) in seen_pairs:
+            skipped[d.inbox] += 1
+        elif d.sha256 in first_path:
+            duplicates.append((d, first_path[d.sha256]))
+        else:
+            first_path[d.sha256] = d.rel
+            new.append(d)
+    return new, duplicates, skipped
+
+
+def validate_deliveries(
+    deliveries: list[Delivery], ref: Reference, settings: Settings
+) -> list[Outcome]:
+    """Read and validate new files in one batch; unknown inboxes are refused unread."""
+    known = set(ref.polres["kode_polres"])
+    outcomes = [Outcome(d, DITOLAK) for d in deliveries]
+    batch, positions = [], []
+    report = progress_hook.get()
+    for i, d in enumerate(deliveries):
+        if report:
+            report(i, len(deliveries))
+        if d.inbox not in known:
+            outcomes[i].errors = [make("kotak_tidak_dikenal", value=d.inbox)]
+            continue
+        raw = read_submission(d.path, max_bytes=settings.max_file_bytes, max_rows=settings.max_rows)
+        latest = today_in(ref.zone_of(d.inbox), d.received)
+        batch.append(Candidate(inbox=d.inbox, raw=raw, latest_date=latest))
+        positions.append(i)
+    if report:
+        report(len(deliveries), len(deliveries))
+    for i, result in zip(positions, validate_batch(batch, ref), strict=True):
+        out = outcomes[i]
+        out.errors, out.laporan, out.result = result.errors, result.laporan, result
+        out.status = DITERIMA if result.accepted else DITOLAK
+    return outcomes
+
+
+def _later(a: dict, b: dict) -> bool:
+    """Whether submission a is later than b (SPEC §3: dibuat_pada, else delivery, else name)."""
+    made_a, made_b = a["dibuat_pada"], b["dibuat_pada"]
+    if made_a is not None and made_b is not None and made_a != made_b:
+        return made_a > made_b
+    return (a["waktu_terima"], a["path"]) > (b["waktu_terima"], b["path"])
+
+
+def _order(a: dict, b: dict) -> int:
+    return 1 if _later(a, b) else -1
+
+
+def resolve_supersession(outcomes: list[Outcome], registry: pl.DataFrame) -> list[dict]:
+    """Pick the newest accepted submission per (Polres, election, date).
+
+    Marks new losers `digantikan` in place and returns updates for registry
+    rows that a new winner supersedes ({"id_submisi", "path", "digantikan_oleh"}).
+    """
+    current = registry.filter(pl.col("status") == DITERIMA)
+    groups: dict[tuple, list[dict]] = {}
+    for row in current.iter_rows(named=True):
+        key = (row["kode_polres"], row["kode_pemilihan"], row["tanggal"])
+        groups.setdefault(key, []).append({**row, "outcome": None})
+    for out in outcomes:
+        if out.status != DITERIMA:
+            continue
+        lap = out.laporan
+        key = (lap["kode_polres"], lap["kode_pemilihan"], lap["tanggal"])
+        entry = {
+            "id_submisi": out.delivery.sha256,
+            "path": out.delivery.rel,
+            "dibuat_pada": lap["dibuat_pada"],
+            "waktu_terima": out.delivery.received,
+            "outcome": out,
+        }
+        groups.setdefault(key, []).append(entry)
+    updates = []
+    for entries in groups.values():
+        if len(entries) < 2:
+            continue
+        winner = max(entries, key=functools.cmp_to_key(_order))
+        for entry in entries:
+            if entry is winner:
+                continue
+            if entry["outcome"] is None:
+                updates.append(
+                    {
+                        "id_submisi": entry["id_submisi"],
+                        "path": entry["path"],
+                        "digantikan_oleh": winner["id_submisi"],
+                    }
+                )
+            else:
+                entry["outcome"].status = DIGANTIKAN
+                entry["outcome"].superseded_by = winner["id_submisi"]
+    return updates
+
+
+def curated_writes(
+    outcomes: list[Outcome], ref: Reference
+) -> tuple[list[dict], dict[str, pl.DataFrame]]:
+    """The slices the accepted new submissions replace, and per table their rows.
+
+    A slice is (Polda, Polres, election, date): replacing it also removes the
+    rows of the submission it supersedes, in the same transaction.
+    """
+    polda = dict(ref.polres.select("kode_polres", "kode_polda").iter_rows())
+    keys: list[dict] = []
+    rows: dict[str, list[pl.DataFrame]] = {name: [] for name in CURATED_SECTIONS}
+    for out in outcomes:
+        if out.status != DITERIMA:
+            continue
+        lap = out.laporan
+        lineage = {
+            "kode_polda": polda[lap["kode_polres"]],
+            "kode_polres": lap["kode_polres"],
+            "kode_pemilihan": lap["kode_pemilihan"],
+            "kode_tahapan": lap["kode_tahapan"],
+            "tanggal": lap["tanggal"],
+            "id_submisi": out.delivery.sha256,
+        }
+        keys.append(lineage)
+        for name in CURATED_SECTIONS:
+            section = out.result.sections.get(name)
+            if section is not None and section.height:
+                rows[name].append(curated.section_rows(section, lineage))
+    return keys, {
+        name: pl.concat(frames, how="diagonal_relaxed") if frames else curated.empty_rows(name)
+        for name, frames in rows.items()
+    }
+
+
+def registry_rows(outcomes: list[Outcome], now: dt.datetime) -> pl.DataFrame:
+    """One registry row per new file."""
+    records = []
+    for out in outcomes:
+        lap = out.laporan or {}
+        records.append(
+            {
+                "id_submisi": out.delivery.sha256,
+                "path": out.delivery.rel,
+                "kode_polres": out.delivery.inbox,
+                "waktu_terima": out.delivery.received,
+                "kode_pemilihan": lap.get("kode_pemilihan"),
+                "kode_tahapan": lap.get("kode_tahapan"),
+                "tanggal": lap.get("tanggal"),
+                "status": out.status,
+                "jumlah_galat": sum(g.severity == ERROR for g in out.errors),
+                "jumlah_peringatan": sum(g.severity == WARNING for g in out.errors),
+                "galat": json.dumps([g.to_dict() for g in out.errors], ensure_ascii=False),
+                "laporan_galat": out.error_report,
+                "digantikan_oleh": out.superseded_by,
+                "dibuat_pada": lap.get("dibuat_pada"),
+                "diproses_pada": now,
+            }
+        )
+    return pl.DataFrame(records, schema=curated.REGISTRY_SCHEMA)
+
+
+def updated_registry(
+    registry: pl.DataFrame, new_rows: pl.DataFrame, superseded: list[dict]
+) -> pl.DataFrame:
+    """The registry with old rows marked `digantikan` and the new rows appended."""
+    if superseded:
+        marks = pl.DataFrame(
+            superseded, schema={"id_submisi": pl.Utf8, "path": pl.Utf8, "digantikan_oleh": pl.Utf8}
+        ).rename({"digantikan_oleh": "__by"})
+        registry = (
+            registry.join(marks, on=["id_submisi", "path"], how="left")
+            .with_columns(
+                pl.when(pl.col("__by").is_not_null())
+                .then(pl.lit(DIGANTIKAN))
+                .otherwise(pl.col("status"))
+                .alias("status"),
+                pl.coalesce("__by", "digantikan_oleh").alias("digantikan_oleh"),
+            )
+            .drop("__by")
+        )
+    return pl.concat([registry, new_rows], how="vertical")
+
+
+@contextmanager
+def ingest_lock(curated_dir: Path) -> Iterator[None]:
+    """One ingest at a time per data dir; a second one waits for the first to finish."""
+    curated_dir.mkdir(parents=True, exist_ok=True)
+    with (curated_dir / ".ingest.lock").open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def duplicate_outcomes(duplicates: list[tuple[Delivery, str]]) -> list[Outcome]:
+    """Outcomes for byte-identical copies of files already registered."""
+    return [
+        Outcome(d, DUPLIKAT, errors=[make("berkas_duplikat", value=d.rel, hint=first)])
+        for d, first in duplicates
+    ]
+
+
+def write_reports(outcomes: list[Outcome], settings: Settings, ref: Reference) -> None:
+    """Write the error report of every new file that has errors or warnings."""
+    for out in outcomes:
+        if out.errors and out.status != DUPLIKAT:
+            path = write_error_report(out, settings, ref)
+            out.error_report = path.relative_to(settings.data_dir).as_posix()
+
+
+def write_curated(
+    keys: list[dict], rows: dict[str, pl.DataFrame], settings: Settings
+) -> dict[str, int | None]:
+    """Replace the slices in every section table; one transaction per table."""
+    versions = {}
+    for t in section_tables(settings.curated_dir):
+        curated.replace_slices(t, rows[t.name], keys)
+        versions[t.name] = curated.version(t)
+    return versions
+
+
+@dataclass(frozen=True)
+class Steps:
+    """The steps of an ingest run; the flow passes Prefect tasks wrapping these same functions."""
+
+    discover: Callable = discover
+    validate: Callable = validate_deliveries
+    write_reports: Callable = write_reports
+    write_curated: Callable = write_curated
+    write_registry: Callable = curated.write_registry
+
+
+def run_ingest(
+    settings: Settings,
+    ref: Reference,
+    now: dt.datetime | None = None,
+    steps: Steps = Steps(),
+) -> IngestSummary:
+    """Ingest every new file of every inbox, one ingest per data dir at a time."""
+    now = now or dt.datetime.now(dt.UTC)
+    with ingest_lock(settings.curated_dir):
+        registry = curated.read_registry(settings.curated_dir)
+        new, duplicates, skipped = split_new(steps.discover(settings.raw_dir), registry)
+        outcomes = steps.validate(new, ref, settings)
+        superseded = resolve_supersession(outcomes, registry)
+        outcomes += duplicate_outcomes(duplicates)
+        steps.write_reports(outcomes, settings, ref)
+        keys, rows = curated_writes(outcomes, ref)
+        versions = steps.write_curated(keys, rows, settings)
+        if outcomes:
+            steps.write_registry(
+                settings.curated_dir,
+                updated_registry(registry, registry_rows(outcomes, now), superseded),
+            )
+    return IngestSummary(outcomes=outcomes, skipped=skipped, versions=versions)

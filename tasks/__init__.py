@@ -1,0 +1,1 @@
+"""Prefect tasks: thin, named wrappers around lapsit's plain functions."""

@@ -1,0 +1,90 @@
+"""Valid submissions to start from; each test changes one thing and names the rule it breaks."""
+
+import copy
+import datetime as dt
+from pathlib import Path
+
+from lapsit.submission_files import write_json, write_xlsx
+
+TANGGAL = dt.date(2024, 11, 20)
+
+
+def valid_sections(kode_polres: str = "balangan", tanggal: dt.date = TANGGAL) -> dict:
+    """A complete, valid Balangan report for 20 November 2024 (campaign stage)."""
+    return copy.deepcopy(
+        {
+            "laporan": {
+                "kode_polres": kode_polres,
+                "tanggal": tanggal,
+                "kode_pemilihan": "pilkada-2024",
+                "kode_tahapan": "kampanye",
+                "nama_operasi": "Operasi Mantap Praja Intan 2024",
+                "pelapor": "AKP Rahmat Hidayat",
+                "dibuat_pada": dt.datetime.combine(tanggal, dt.time(18, 30)),
+            },
+            "pengamanan": [
+                {
+                    "kode_kecamatan": "63.11.01",
+                    "nama_kecamatan": "Juai",
+                    "personel_polri": 20,
+                    "personel_tni": 6,
+                    "personel_linmas": 30,
+                    "jumlah_tps": 45,
+                    "kegiatan_diamankan": 2,
+                    "tingkat_kerawanan": "kurang_rawan",
+                    "faktor_kerawanan": None,
+                    "keterangan": "Kampanye terbatas",
+                },
+                {
+                    "kode_kecamatan": "63.11.06",
+                    "nama_kecamatan": "Paringin",
+                    "personel_polri": 35,
+                    "personel_tni": 10,
+                    "personel_linmas": 40,
+                    "jumlah_tps": 60,
+                    "kegiatan_diamankan": 3,
+                    "tingkat_kerawanan": "rawan",
+                    "faktor_kerawanan": "politik_uang;hoaks",
+                    "keterangan": None,
+                },
+            ],
+            "satgas": [
+                {"satgas": "preemtif", "personel": 15},
+                {"satgas": "preventif", "personel": 40},
+            ],
+            "kejadian": [
+                {
+                    "waktu": dt.datetime.combine(tanggal, dt.time(14, 30)),
+                    "kode_kecamatan": "63.11.06",
+                    "nama_kecamatan": "Paringin",
+                    "jenis": "perusakan_apk",
+                    "uraian": "Baliho pasangan calon dirusak orang tak dikenal.",
+                    "korban_luka": 0,
+                    "korban_meninggal": 0,
+                    "status": "ditangani",
+                }
+            ],
+            "netralitas": [
+                {
+                    "tanggal_temuan": tanggal - dt.timedelta(days=1),
+                    "nrp": "87050123",
+                    "pangkat": "Bripka",
+                    "satuan": "Polsek Paringin",
+                    "dugaan": "Menghadiri kampanye berseragam",
+                    "status": "klarifikasi",
+                    "sanksi": None,
+                }
+            ],
+            "kesiapan": [
+                {"sarana": "kendaraan_roda_4", "jumlah_siap": 8, "jumlah_total": 10},
+                {"sarana": "alat_komunikasi", "jumlah_siap": 40, "jumlah_total": 40},
+            ],
+        }
+    )
+
+
+def write(path: Path, sections: dict) -> Path:
+    """Write sections in the format the path's suffix names."""
+    if path.suffix == ".json":
+        return write_json(path, sections)
+    return write_xlsx(path, sections)
