@@ -1,15 +1,13 @@
 # Every target sets up what it needs: a fresh machine has only Python 3.11 and pip.
 PYTHON ?= python3
-UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+UV := $(PYTHON) -m uv
 VENV := .venv
 STAMP := $(VENV)/.synced
 
 .PHONY: setup demo test lint format clean
 
-$(UV):
-	$(PYTHON) -m pip install --user --quiet "uv>=0.5"
-
-$(STAMP): pyproject.toml uv.lock | $(UV)
+$(STAMP): pyproject.toml uv.lock
+	$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv>=0.5"
 	$(UV) sync --frozen --python $(PYTHON)
 	touch $(STAMP)
 
