@@ -36,26 +36,26 @@ def _iso_date(y: pl.Expr, m: pl.Expr, d: pl.Expr) -> pl.Expr:
     return pl.concat_str(y, pl.lit("-"), _pad(m), pl.lit("-"), _pad(d))
 
 
-def _date(col: str) -> pl.Expr:
+def _parts(col: str, iso_pattern: str, dmy_pattern: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(ISO day text `YYYY-MM-DD`, ISO groups, day-first groups) of either notation."""
     text = _text(col)
-    iso = text.str.extract_groups(_DATE_ISO)
-    dmy = text.str.extract_groups(_DATE_DMY)
-    candidate = pl.coalesce(
-        _iso_date(iso.struct[0], iso.struct[1], iso.struct[2]),
-        _iso_date(dmy.struct[2], dmy.struct[1], dmy.struct[0]),
-    )
-    return candidate.str.to_date("%Y-%m-%d", strict=False)
-
-
-def _datetime_local(col: str) -> tuple[pl.Expr, pl.Expr]:
-    """(naive local datetime, offset in minutes or null) from either accepted notation."""
-    text = _text(col)
-    iso = text.str.extract_groups(_DATETIME_ISO)
-    dmy = text.str.extract_groups(_DATETIME_DMY)
+    iso = text.str.extract_groups(iso_pattern)
+    dmy = text.str.extract_groups(dmy_pattern)
     day = pl.coalesce(
         _iso_date(iso.struct[0], iso.struct[1], iso.struct[2]),
         _iso_date(dmy.struct[2], dmy.struct[1], dmy.struct[0]),
     )
+    return day, iso, dmy
+
+
+def _date(col: str) -> pl.Expr:
+    day, _, _ = _parts(col, _DATE_ISO, _DATE_DMY)
+    return day.str.to_date("%Y-%m-%d", strict=False)
+
+
+def _datetime_local(col: str) -> tuple[pl.Expr, pl.Expr]:
+    """(naive local datetime, offset in minutes or null) from either accepted notation."""
+    day, iso, dmy = _parts(col, _DATETIME_ISO, _DATETIME_DMY)
     hour = pl.coalesce(iso.struct[3], dmy.struct[3])
     minute = pl.coalesce(iso.struct[4], dmy.struct[4])
     second = pl.coalesce(iso.struct[5], dmy.struct[5], pl.lit("00"))

@@ -124,17 +124,10 @@ def _resolve_kecamatan(
     unique = pl.col("__codes").list.len() == 1
     problems: list[tuple[int, Galat]] = []
     for row in frame.filter(by_name & ~unique.fill_null(False)).iter_rows(named=True):
-        own = ref.kecamatan.filter(pl.col("kode_polres") == row["_inbox"])
         if row["__codes"]:
-            galat = make(
-                "kecamatan_ambigu",
-                sheet=section,
-                row=row["_row"],
-                column="nama_kecamatan",
-                value=row["nama_kecamatan"],
-                hint=", ".join(row["__codes"]),
-            )
+            rule, hint = "kecamatan_ambigu", ", ".join(row["__codes"])
         else:
+            own = ref.kecamatan.filter(pl.col("kode_polres") == row["_inbox"])
             options = {
                 _norm(n): f"{n} ({c})"
                 for n, c in own.select("nama_kecamatan", "kode_kecamatan").iter_rows()
@@ -142,15 +135,16 @@ def _resolve_kecamatan(
             close = difflib.get_close_matches(
                 _norm(row["nama_kecamatan"]), list(options), n=1, cutoff=0.6
             )
+            rule = "kecamatan_tidak_dikenal"
             hint = f" Mungkin maksud Anda {options[close[0]]}?" if close else ""
-            galat = make(
-                "kecamatan_tidak_dikenal",
-                sheet=section,
-                row=row["_row"],
-                column="nama_kecamatan",
-                value=row["nama_kecamatan"],
-                hint=hint,
-            )
+        galat = make(
+            rule,
+            sheet=section,
+            row=row["_row"],
+            column="nama_kecamatan",
+            value=row["nama_kecamatan"],
+            hint=hint,
+        )
         problems.append((row["_sub"], galat))
     frame = frame.with_columns(
         pl.when(by_name & unique)
