@@ -261,11 +261,15 @@ def _run_model(
         return out
     except pandera.errors.SchemaErrors as exc:
         cases = exc.failure_cases
-    rows = frame.to_dicts() if cases.height else []
+    # Only the failing rows are turned into Python objects.
+    failing = cases["index"].drop_nulls().unique().sort().to_list()
+    rows = dict(zip(failing, frame[failing].to_dicts(), strict=True))
     for case in cases.iter_rows(named=True):
         index = case["index"]
         if index is None:
-            continue
+            # A schema-level failure (dtype, missing column) means the casting step is wrong:
+            # stop the run rather than accept or reject files for a reason of our own.
+            raise RuntimeError(f"{section}: {case['check']} failed: {case['failure_case']}")
         row = rows[index]
         if case["schema_context"] == "Column":
             column = case["column"]
