@@ -1,8 +1,10 @@
 """The `lapsit` command line (SPEC §6)."""
 
 import argparse
+import datetime as dt
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -113,17 +115,145 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _report(settings: Settings, tanggal: str, polda: str | None, as_of: int | None) -> list[Path]:
+    """Render the situation reports through the Prefect flow; returns the files written."""
+    from flows.report import report_flow
+
+    return report_flow(
+        report_date=tanggal,
+        kode_polda=polda,
+        data_dir=str(settings.data_dir.resolve()),
+        as_of_version=as_of,
+    )
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Render the situation report of a date for one Polda or every Polda."""
+    from lapsit.report.data import registry_versions
+    from lapsit.report.stage import polda_codes
+
+    settings = _settings(args)
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.date):
+            raise ValueError
+        dt.date.fromisoformat(args.date)
+    except ValueError:
+        print(
+            f"Tanggal '{args.date}' tidak sah. Tulis sebagai YYYY-MM-DD, misalnya 2024-11-20.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    known = polda_codes(load_reference(settings.reference_dir))
+    if args.polda and args.polda not in known:
+        print(f"Polda '{args.polda}' tidak dikenal. Pilihan: {', '.join(known)}.", file=sys.stderr)
+        return EXIT_USAGE
+    if args.as_of_version is not None:
+        versions = registry_versions(settings.curated_dir)
+        if args.as_of_version not in versions:
+            shown = ", ".join(map(str, versions)) or "belum ada (jalankan ingest dahulu)"
+            print(
+                f"Versi registri {args.as_of_version} tidak ada. Versi yang tersedia: {shown}.",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+    for path in _report(settings, args.date, args.polda, args.as_of_version):
+        print(path)
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Write the sample season into the inboxes and ingest it."""
+    """Write the sample season into the inboxes and run the nightly flow for voting day."""
     from lapsit.sample_data import generate
 
     settings = _settings(args)
     files = generate(settings.raw_dir)
     print(f"{len(files)} berkas contoh ditulis ke {settings.raw_dir}")
-    code = cmd_ingest(args)
     print(f"Tabel kurasi: {settings.curated_dir.resolve()}")
-    print(f"Laporan galat: {settings.errors_dir.resolve()}")
-    return code
+    # Voting day of the sample season (Pilkada 2024, Kalimantan Selatan).
+    return _nightly(settings, "2024-11-27", "kalsel")
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    """Write the Excel template of one Polres, generated from the contract."""
+    import datetime as dt
+
+    from lapsit.template import default_filename, template_date, write_template
+
+    settings = _settings(args)
+    ref = load_reference(settings.reference_dir)
+    if ref.polres_row(args.polres) is None:
+        known = ", ".join(ref.polres["kode_polres"].to_list())
+        print(f"Kode Polres '{args.polres}' tidak dikenal. Pilihan: {known}.", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        day = dt.date.fromisoformat(args.date) if args.date else None
+    except ValueError:
+        print(
+            f"Tanggal '{args.date}' tidak sah. Tulis sebagai YYYY-MM-DD, misalnya 2024-11-20.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    day = template_date(ref, args.polres, day)
+    out = Path(args.out) if args.out else Path(default_filename(args.polres, day))
+    if out.is_dir():
+        out = out / default_filename(args.polres, day)
+    write_template(out, ref, args.polres, day)
+    print(f"Templat {args.polres} untuk tanggal {day:%d/%m/%Y} ditulis ke {out}")
+    return EXIT_OK
+
+
+def _nightly(settings: Settings, tanggal: str | None, polda: str | None) -> int:
+    """Run the nightly flow, print what it wrote; EXIT_FAILED when the run failed."""
+    from flows.nightly import NightlyResult, nightly_flow
+
+    state = nightly_flow(
+        report_date=tanggal,
+        kode_polda=polda,
+        data_dir=str(settings.data_dir.resolve()),
+        return_state=True,
+    )
+    night = state.result(raise_on_failure=False)
+    if isinstance(night, NightlyResult):
+        _print_summary(night.ingest)
+        for kode in night.reports:
+            print(f"Laporan situasi {kode} {night.dates[kode]}: {night.polda_report(kode)}")
+        print(f"Laporan galat: {settings.errors_dir.resolve()}")
+        if night.quality.docs_index:
+            print(f"Data Docs kualitas data: {night.quality.docs_index}")
+    print(state.message, file=sys.stdout if state.is_completed() else sys.stderr)
+    return EXIT_OK if state.is_completed() else EXIT_FAILED
+
+
+def cmd_nightly(args: argparse.Namespace) -> int:
+    """Ingest, check quality and write every Polda's report: the nightly flow, now."""
+    from lapsit.report.stage import polda_codes
+
+    settings = _settings(args)
+    if args.date:
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.date):
+                raise ValueError
+            dt.date.fromisoformat(args.date)
+        except ValueError:
+            print(
+                f"Tanggal '{args.date}' tidak sah. Tulis sebagai YYYY-MM-DD, misalnya 2024-11-20.",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+    known = polda_codes(load_reference(settings.reference_dir))  # fail fast, before Prefect
+    if args.polda and args.polda not in known:
+        print(f"Polda '{args.polda}' tidak dikenal. Pilihan: {', '.join(known)}.", file=sys.stderr)
+        return EXIT_USAGE
+    return _nightly(settings, args.date, args.polda)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the deployments (nightly on its schedule; ingest, report, quality on demand)."""
+    from flows.serve import serve
+
+    settings = _settings(args)
+    serve(load_reference(settings.reference_dir), settings.data_dir)
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -144,8 +274,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
     p = sub.add_parser("ingest", parents=[data_dir], help="proses semua berkas baru")
     p.set_defaults(func=cmd_ingest)
+    p = sub.add_parser("report", parents=[data_dir], help="buat laporan situasi satu tanggal")
+    p.add_argument("--date", required=True, help="tanggal laporan, YYYY-MM-DD")
+    p.add_argument("--polda", help="kode Polda (bawaan: setiap Polda di polres.csv)")
+    p.add_argument("--as-of-version", type=int, help="reproduksi sesuai versi registri submisi N")
+    p.set_defaults(func=cmd_report)
     p = sub.add_parser("demo", parents=[data_dir], help="jalankan contoh data musim Pilkada")
     p.set_defaults(func=cmd_demo)
+    p = sub.add_parser(
+        "nightly", parents=[data_dir], help="ingest, periksa kualitas, lalu buat laporan"
+    )
+    p.add_argument("--date", help="tanggal laporan YYYY-MM-DD (bawaan: hari ini, waktu Polda)")
+    p.add_argument("--polda", help="kode Polda (bawaan: setiap Polda di polres.csv)")
+    p.set_defaults(func=cmd_nightly)
+    p = sub.add_parser(
+        "serve", parents=[data_dir], help="layani deployment Prefect (jadwal malam, UI)"
+    )
+    p.set_defaults(func=cmd_serve)
+    p = sub.add_parser(
+        "template", parents=[data_dir], help="tulis templat Excel laporan harian satu Polres"
+    )
+    p.add_argument("--polres", required=True, help="kode Polres, misalnya balangan")
+    p.add_argument("--date", help="tanggal laporan YYYY-MM-DD (bawaan: hari ini, waktu setempat)")
+    p.add_argument(
+        "--out", help="berkas atau folder tujuan (bawaan: templat-<polres>-<tanggal>.xlsx)"
+    )
+    p.set_defaults(func=cmd_template)
     return parser
 
 

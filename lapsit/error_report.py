@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lapsit.errors import ERROR, WARNING, Galat
+from lapsit.errors import ERROR, WARNING, Galat, mask_nrp
 from lapsit.reference import Reference
 from lapsit.render import render
 from lapsit.settings import Settings
@@ -30,8 +30,8 @@ def context(
 ) -> dict:
     """What the error report templates show."""
     return {
-        "file": file_name,
-        "polres": nama_polres,
+        "file": mask_nrp(file_name),  # an NRP typed in a file name is not shown whole either
+        "polres": mask_nrp(nama_polres),
         "status": STATUS_LABEL.get(status, status.upper()),
         "received": received,
         "errors": [g for g in errors if g.severity == ERROR],
@@ -52,7 +52,9 @@ def write_error_report(outcome: "Outcome", settings: Settings, ref: Reference) -
     )
     folder = settings.errors_dir / d.inbox
     folder.mkdir(parents=True, exist_ok=True)
-    stem = f"{d.path.name}.{d.sha256[:8]}"
+    # The file's own name (as stored, NRP masked, cut to fit a file name's 255 bytes).
+    name = mask_nrp(Path(d.rel).name).encode("utf-8")[:160].decode("utf-8", "ignore")
+    stem = f"{name}.{d.sha256[:8]}"
     (folder / f"{stem}.html").write_text(render("galat.html.j2", **ctx), encoding="utf-8")
     (folder / f"{stem}.json").write_text(
         json.dumps([g.to_dict() for g in outcome.errors], ensure_ascii=False, indent=2),

@@ -49,6 +49,16 @@ RULES: dict[str, tuple[str, str]] = {
         ERROR,
         "Lembar ini berisi {value} baris; batasnya {hint}. Kirim hanya laporan satu hari.",
     ),
+    "versi_templat": (
+        ERROR,
+        "Templat versi {value} sudah tidak berlaku. Unduh templat versi {hint} (minta kepada "
+        "staf data Polda), salin isian Anda ke templat itu, lalu kirim ulang.",
+    ),
+    "kunci_ganda": (
+        ERROR,
+        "Nama '{value}' ditulis lebih dari sekali (kunci atau kolom ganda), sehingga tidak jelas "
+        "nilai mana yang dimaksud. Hapus salah satunya, lalu kirim ulang.",
+    ),
     "lembar_wajib": (
         ERROR,
         "Lembar '{hint}' tidak ada. Tambahkan lembar '{hint}' sesuai templat.",
@@ -208,6 +218,13 @@ def mask_nrp(text: str | None) -> str | None:
     return NRP_LIKE.sub(lambda m: "*" * (len(m.group()) - 3) + m.group()[-3:], text)
 
 
+def _shown(text: str | None) -> str | None:
+    """Text from a file, safe to show and to write: NRPs masked, lone surrogates escaped."""
+    if text is None:
+        return None
+    return mask_nrp(text.encode("utf-8", "backslashreplace").decode("utf-8"))
+
+
 def make(
     rule: str,
     *,
@@ -220,8 +237,9 @@ def make(
 ) -> Galat:
     """Build a Galat for a rule, with its message and severity from RULES."""
     severity, template = RULES[rule]
-    # Anything shaped like an NRP is masked, whatever column it was typed in.
-    shown = mask_nrp(None if value is None else str(value))
+    # Anything shaped like an NRP is masked, whatever column (or sheet name) it was typed in.
+    shown = _shown(None if value is None else str(value))
+    sheet, column, hint = _shown(sheet), _shown(column), _shown(hint) or ""
     message = template.format(value=shown, column=column, hint=hint, **extra)
     return Galat(sheet, row, column, shown, rule, message, severity)
 

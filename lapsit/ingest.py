@@ -12,6 +12,7 @@ import fcntl
 import functools
 import hashlib
 import json
+import os
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -111,17 +112,26 @@ def discover(raw_dir: Path) -> list[Delivery]:
                 continue
             if path.is_symlink() or not path.is_file():
                 continue
-            received = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+            try:
+                received = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+                sha256 = _sha256(path)
+            except OSError:
+                continue  # gone or unreadable since it was listed: seen again next run
             found.append(
                 Delivery(
                     path=path,
-                    rel=path.relative_to(raw_dir).as_posix(),
-                    inbox=inbox.name,
+                    rel=_printable(path.relative_to(raw_dir).as_posix()),
+                    inbox=_printable(inbox.name),
                     received=received,
-                    sha256=_sha256(path),
+                    sha256=sha256,
                 )
             )
     return sorted(found, key=lambda d: (d.received, d.rel))
+
+
+def _printable(name: str) -> str:
+    """A file name as text that can be stored: bytes that are not UTF-8 shown as `\\xff`."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def split_new(

@@ -1,9 +1,11 @@
 """Tasks of the ingest flow; only I/O tasks retry."""
 
 from prefect import task
+from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.events import emit_event
 
-from lapsit import curated, ingest, reference
+from lapsit import curated, ingest, outcomes, reference
 
 load_reference = task(reference.load_reference, name="load_reference", cache_policy=NO_CACHE)
 discover_files = task(
@@ -27,3 +29,32 @@ STEPS = ingest.Steps(
     write_curated=write_curated,
     write_registry=write_registry,
 )
+
+
+@task(
+    name="record_submission",
+    task_run_name="validasi {verdict.kode_polres} {verdict.berkas}",
+    cache_policy=NO_CACHE,
+)
+def record_submission(verdict: outcomes.Verdict, event: dict | None = None) -> str:
+    """One run per new file: Completed with its status, or Failed naming its first errors.
+
+    A rejection also emits `event` (the Polres as resource) for Automations.
+    """
+    try:
+        return outcomes.check(verdict)
+    except outcomes.SubmisiDitolak:
+        if event:
+            emit_event(**event)
+        raise
+
+
+@task(name="publish_rejections", cache_policy=NO_CACHE)
+def publish_rejections(rows: list[dict], counts: str) -> None:
+    """The table artifact of this run's rejected submissions (empty when none were)."""
+    description = (
+        f"Submisi ditolak pada run ini ({len(rows)}). Ringkasan: {counts}."
+        if rows
+        else f"Tidak ada submisi ditolak pada run ini. Ringkasan: {counts}."
+    )
+    create_table_artifact(key=outcomes.REJECTED_ARTIFACT, table=rows, description=description)

@@ -1,0 +1,144 @@
+"""The nightly flow: ingest -> quality gate -> report, for every Polda (or one)."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prefect import flow, get_run_logger
+from prefect.artifacts import create_markdown_artifact
+from prefect.runtime import flow_run
+from prefect.states import Completed, Failed, State
+
+from flows.ingest import ingest_flow
+from flows.params import FolderData, KodePolda, TanggalLaporan
+from flows.quality import quality_flow
+from flows.report import report_flow
+from lapsit.errors import mask_nrp
+from lapsit.ingest import IngestSummary
+from lapsit.outcomes import counts_message
+from lapsit.quality import QualityResult
+from lapsit.reference import Reference
+from lapsit.report.stage import polda_codes, polda_scope
+from lapsit.settings import Settings
+from lapsit.validate import today_in
+from schemas.choices import DITOLAK
+from tasks.ingest import load_reference
+
+NIGHTLY_ARTIFACT = "ringkasan-malam"
+
+
+def report_dates(
+    ref: Reference, report_date: str | None, kode_polda: str | None, now: dt.datetime
+) -> dict[str, dt.date]:
+    """The report date of each Polda: the one given, else today in the Polda's time zone."""
+    known = polda_codes(ref)
+    if kode_polda is not None and kode_polda not in known:
+        raise ValueError(f"Polda '{kode_polda}' tidak ada di polres.csv ({', '.join(known)}).")
+    given = dt.date.fromisoformat(report_date) if report_date else None
+    return {
+        polda: given or today_in(polda_scope(ref, polda).zona_waktu, now)
+        for polda in ([kode_polda] if kode_polda else known)
+    }
+
+
+@dataclass
+class NightlyResult:
+    """What one night produced, for the artifact and the final state message."""
+
+    dates: dict[str, dt.date]
+    ingest: IngestSummary
+    quality: QualityResult
+    reports: dict[str, list[Path]] = field(default_factory=dict)
+    report_errors: dict[str, str] = field(default_factory=dict)
+
+    def polda_report(self, kode_polda: str) -> Path | None:
+        """The HTML report of the Polda itself (the report flow writes it first)."""
+        return next((p for p in self.reports.get(kode_polda, []) if p.suffix == ".html"), None)
+
+
+def summary_markdown(night: NightlyResult) -> str:
+    """The night in Markdown: submissions, quality gate (with Data Docs), reports per Polda."""
+    q = night.quality
+    lines = [
+        "# Ringkasan run malam lapsit",
+        "",
+        f"**Submisi**: {counts_message(night.ingest.totals())}.",
+        "",
+        f"**Gerbang kualitas**: {'LOLOS' if q.success else 'GAGAL'}. {q.summary()}",
+    ]
+    if q.docs_index:
+        lines.append(f"Data Docs: [{q.docs_index}]({q.docs_index.resolve().as_uri()})")
+    lines += ["", "| Polda | tanggal | laporan |", "| --- | --- | --- |"]
+    for polda, tanggal in night.dates.items():
+        if polda in night.report_errors:
+            shown = f"GAGAL: {night.report_errors[polda]}"
+        else:
+            shown = str(night.polda_report(polda) or "")
+        lines.append(f"| {polda} | {tanggal.isoformat()} | {shown or '-'} |")
+    rejected = [o for o in night.ingest.outcomes if o.status == DITOLAK]
+    if rejected:
+        lines += ["", f"{len(rejected)} submisi ditolak: lihat artefak `submisi-ditolak`."]
+    return mask_nrp("\n".join(lines))
+
+
+def _run_name() -> str:
+    params = flow_run.parameters
+    return (
+        f"nightly {params.get('kode_polda') or 'semua'} {params.get('report_date') or 'hari-ini'}"
+    )
+
+
+@flow(name="nightly", flow_run_name=_run_name, log_prints=False)
+def nightly_flow(
+    report_date: TanggalLaporan = None,
+    kode_polda: KodePolda = None,
+    data_dir: FolderData = "data",
+) -> State:
+    """Ingest every inbox, check the curated tables, and write each Polda's report.
+
+    A rejected submission never stops the night; a broken reference file or
+    an unreadable curated table does (the run fails with the error). A failing
+    quality expectation fails the run after the reports, which carry a warning.
+    """
+    logger = get_run_logger()
+    settings = Settings(data_dir=Path(data_dir))
+    ref = load_reference(settings.reference_dir)
+    dates = report_dates(ref, report_date, kode_polda, dt.datetime.now(dt.UTC))
+    # Subflows: an exception (reference, unreadable table) propagates and fails the night.
+    summary = ingest_flow(data_dir=data_dir)
+    quality_state = quality_flow(data_dir=data_dir, return_state=True)
+    quality = quality_state.result(raise_on_failure=False)
+    if not isinstance(quality, QualityResult):
+        raise quality if isinstance(quality, BaseException) else RuntimeError(quality_state.message)
+    night = NightlyResult(dates=dates, ingest=summary, quality=quality)
+    for polda, tanggal in dates.items():
+        state = report_flow(
+            report_date=tanggal.isoformat(),
+            kode_polda=polda,
+            data_dir=data_dir,
+            peringatan_kualitas=quality.warnings(),
+            return_state=True,
+        )
+        if state.is_completed():
+            night.reports[polda] = state.result()
+        else:
+            night.report_errors[polda] = state.message or state.name
+            logger.error("Laporan %s gagal: %s", polda, state.message)
+    create_markdown_artifact(
+        key=NIGHTLY_ARTIFACT,
+        markdown=summary_markdown(night),
+        description=f"Run malam {', '.join(f'{p} {d}' for p, d in dates.items())}",
+    )
+    counts = counts_message(summary.totals())
+    problems = []
+    if night.report_errors:
+        problems.append(f"laporan gagal untuk {', '.join(night.report_errors)}")
+    if not quality.success:
+        problems.append(quality.summary())
+    if problems:
+        message = mask_nrp(f"Submisi: {counts}. " + " | ".join(problems))[:2000]
+        return Failed(message=message, data=night)
+    return Completed(
+        message=f"Submisi: {counts}. Kualitas lolos. Laporan: {', '.join(night.reports)}.",
+        data=night,
+    )

@@ -1,0 +1,32 @@
+"""The quality gate flow: Great Expectations checkpoints on the curated tables, with Data Docs."""
+
+from pathlib import Path
+
+from prefect import flow, get_run_logger
+from prefect.states import Completed, Failed, State
+
+from flows.params import FolderData
+from lapsit.settings import Settings
+from tasks.ingest import load_reference
+from tasks.quality import publish_quality, run_quality_gate
+
+
+@flow(name="quality", flow_run_name="quality {data_dir}", log_prints=False)
+def quality_flow(data_dir: FolderData = "data") -> State:
+    """Check the current curated tables; Failed (naming the expectations) when one fails.
+
+    Either way the state carries the QualityResult, so that the nightly flow
+    can still write the report, with a warning, before it fails.
+    """
+    settings = Settings(data_dir=Path(data_dir))
+    ref = load_reference(settings.reference_dir)
+    result = run_quality_gate(settings, ref)
+    publish_quality(result)
+    logger = get_run_logger()
+    if result.docs_index:
+        logger.info("Data Docs: %s", result.docs_index)
+    if not result.success:
+        logger.error(result.summary())
+        return Failed(message=result.summary()[:2000], data=result)
+    logger.info(result.summary())
+    return Completed(message=result.summary(), data=result)

@@ -1,0 +1,82 @@
+"""The deployments `lapsit serve` offers: nightly on a schedule, the others on demand.
+
+The nightly deployment has one schedule per Polda, at 23:00 in that Polda's
+time zone (`zona_waktu` of its Polres in polres.csv), each run limited to its
+Polda. Ingest and nightly runs are limited to one at a time per deployment
+(later ones wait in the queue); overlapping ingests from anywhere else wait on
+the data dir's file lock.
+"""
+
+from pathlib import Path
+
+from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+from prefect.deployments.runner import EntrypointType, RunnerDeployment
+from prefect.schedules import Cron
+
+from flows.ingest import ingest_flow
+from flows.nightly import nightly_flow
+from flows.quality import quality_flow
+from flows.report import report_flow
+from lapsit.reference import Reference
+from lapsit.report.stage import polda_codes, polda_scope
+
+DEPLOYMENT = "lapsit"
+NIGHTLY_CRON = "0 23 * * *"
+TAGS = ["lapsit"]
+ONE_AT_A_TIME = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE)
+
+
+def nightly_schedules(ref: Reference) -> list:
+    """One 23:00 schedule per Polda, in its time zone, running the nightly flow for that Polda."""
+    return [
+        Cron(
+            NIGHTLY_CRON,
+            timezone=polda_scope(ref, polda).zona_waktu,
+            parameters={"kode_polda": polda},
+            slug=f"malam-{polda}",
+        )
+        for polda in polda_codes(ref)
+    ]
+
+
+def deployments(ref: Reference, data_dir: Path) -> list[RunnerDeployment]:
+    """The deployments to serve, every one defaulting to this data dir."""
+    params = {"data_dir": str(data_dir.resolve())}
+    common = {
+        "tags": TAGS,
+        "entrypoint_type": EntrypointType.MODULE_PATH,
+        "parameters": params,
+    }
+    return [
+        nightly_flow.to_deployment(
+            name=DEPLOYMENT,
+            schedules=nightly_schedules(ref),
+            concurrency_limit=ONE_AT_A_TIME,
+            description="Ingest, gerbang kualitas, lalu laporan situasi setiap malam pukul 23:00 "
+            "waktu setempat tiap Polda.",
+            **common,
+        ),
+        ingest_flow.to_deployment(
+            name=DEPLOYMENT,
+            concurrency_limit=ONE_AT_A_TIME,
+            description="Proses semua berkas baru di kotak masuk Polres (sesuai permintaan).",
+            **common,
+        ),
+        report_flow.to_deployment(
+            name=DEPLOYMENT,
+            description="Buat laporan situasi untuk satu tanggal (sesuai permintaan).",
+            **common,
+        ),
+        quality_flow.to_deployment(
+            name=DEPLOYMENT,
+            description="Periksa tabel kurasi dengan Great Expectations (sesuai permintaan).",
+            **common,
+        ),
+    ]
+
+
+def serve(ref: Reference, data_dir: Path) -> None:
+    """Serve the deployments until interrupted (schedules pause on shutdown)."""
+    from prefect import serve as prefect_serve
+
+    prefect_serve(*deployments(ref, data_dir))

@@ -1,0 +1,1 @@
+"""The daily situation report (laporan situasi, SPEC §5) as plain functions."""

@@ -1,0 +1,189 @@
+"""Assemble a situation report (figures, completeness, charts, provenance) for one scope and date."""
+
+import datetime as dt
+import importlib.metadata
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from lapsit.reference import Reference
+from lapsit.report import charts, figures, tables
+from lapsit.report.completeness import Completeness, completeness
+from lapsit.report.data import Snapshot
+from lapsit.report.figures import Context
+from lapsit.report.stage import Scope, Stage, polda_scope, stage_in_force
+from lapsit.settings import Settings
+
+# The trend covers the stage so far, and at least this many days.
+MIN_TREND_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a report template shows, computed; the templates only format it."""
+
+    scope: Scope
+    tanggal: dt.date
+    tahapan: Stage | None
+    # The previous report day compared with, or why there is none.
+    pembanding: dt.date | None
+    tanpa_pembanding: str | None
+    ringkasan: list[dict]
+    kejadian_per_jenis: list[dict]
+    satgas: list[dict]
+    polres: list[dict]
+    kecamatan: list[dict]
+    kerawanan: list[dict]
+    kejadian: list[dict]
+    netralitas: list[dict]
+    kesiapan: list[dict]
+    kelengkapan: Completeness
+    tren: list[dict]
+    grafik: dict[str, str]
+    versi_data: dict[str, int | None]
+    as_of_version: int | None
+    versi_kode: str
+    dibuat: dt.datetime
+    batas_waktu: dt.time
+    # Failed quality-gate checks (Great Expectations) of the run that made the report.
+    peringatan_kualitas: list[str] = field(default_factory=list)
+    angka: dict[str, dict] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "angka", {r["kunci"]: r for r in self.ringkasan})
+
+    @property
+    def laporan_polres(self) -> bool:
+        return self.scope.kode_polres is not None
+
+    @property
+    def jumlah_polres(self) -> int:
+        return self.scope.polres.height
+
+    @property
+    def terlambat(self) -> list[str]:
+        return [r["nama_polres"] for r in self.polres if r["status"] == "terlambat"]
+
+    @property
+    def sangat_rawan(self) -> list[dict]:
+        return [r for r in self.kerawanan if r["tingkat_kerawanan"] == "sangat_rawan"]
+
+
+def code_version() -> str:
+    """The installed lapsit version."""
+    try:
+        return importlib.metadata.version("lapsit")
+    except importlib.metadata.PackageNotFoundError:
+        return "tidak diketahui"
+
+
+def _declared(ctx: Context) -> pl.DataFrame:
+    """Election and stage of the accepted submissions of the date."""
+    return (
+        ctx.accepted()
+        .filter(pl.col("tanggal") == ctx.tanggal)
+        .select("kode_pemilihan", "kode_tahapan")
+    )
+
+
+def _no_comparison(
+    stage: Stage | None, before: dt.date | None, tanggal: dt.date, reported: bool
+) -> str | None:
+    """Why the report has no previous day to compare with (None: it has one)."""
+    if not reported:
+        return "tanpa_laporan"
+    if before is not None:
+        return None
+    if stage is None:
+        return "tanpa_tahapan"
+    if tanggal == stage.mulai:
+        return "hari_pertama"
+    return "belum_ada_laporan"
+
+
+def _trend(ctx: Context, stage: Stage | None) -> list[dict]:
+    """Daily totals from the start of the stage (at least a week), from the first reported day."""
+    start = ctx.tanggal - dt.timedelta(days=MIN_TREND_DAYS - 1)
+    if stage is not None:
+        start = min(start, stage.mulai)
+    days = pl.date_range(start, ctx.tanggal, eager=True).to_list()
+    totals = figures.daily_totals(ctx, days)
+    first = totals.filter(pl.col("polres_lapor") > 0)["tanggal"].min()
+    shown = totals.filter(pl.col("tanggal") >= first) if first else totals.tail(1)
+    return shown.to_dicts()
+
+
+def _charts(trend: list[dict], stage_start: dt.date | None) -> dict[str, str]:
+    """The trend charts as inline SVG; none when no day of the window has a report."""
+    if not any(day["polres_lapor"] for day in trend):
+        return {}
+    return {
+        "personel": charts.personnel_chart(trend, stage_start),
+        "kejadian": charts.incident_chart(trend, stage_start),
+    }
+
+
+def build_report(
+    snap: Snapshot,
+    ref: Reference,
+    settings: Settings,
+    scope: Scope,
+    tanggal: dt.date,
+    stage: Stage | None,
+    now: dt.datetime,
+    quality_warnings: list[str] | None = None,
+) -> Report:
+    """The report of one scope (a Polda or one of its Polres) for one date."""
+    ctx = Context(snap, ref, scope, tanggal, settings.batas_waktu)
+    # Nothing reported today is no data, not zero: then there is nothing to compare.
+    reported = not _declared(ctx).is_empty()
+    before = figures.previous_report_day(ctx, stage) if reported else None
+    dates = [d for d in (tanggal, before) if d]
+    kelengkapan = completeness(ctx)
+    trend = _trend(ctx, stage)
+    stage_start = stage.mulai if stage else None
+    return Report(
+        scope=scope,
+        tanggal=tanggal,
+        tahapan=stage,
+        pembanding=before,
+        tanpa_pembanding=_no_comparison(stage, before, tanggal, reported),
+        ringkasan=figures.summary(figures.daily_totals(ctx, dates), tanggal, before),
+        kejadian_per_jenis=figures.incidents_by_type(ctx, before),
+        satgas=figures.personnel_by_task_force(ctx, before),
+        polres=tables.per_polres(ctx, kelengkapan.ditolak_kode),
+        kecamatan=tables.per_kecamatan(ctx) if scope.kode_polres else [],
+        kerawanan=tables.vulnerable(ctx),
+        kejadian=tables.incidents(ctx),
+        netralitas=tables.neutrality_cases(ctx),
+        kesiapan=tables.readiness(ctx),
+        kelengkapan=kelengkapan,
+        tren=trend,
+        grafik=_charts(trend, stage_start),
+        versi_data=dict(snap.versions),
+        as_of_version=snap.as_of_version,
+        versi_kode=code_version(),
+        dibuat=now.astimezone(dt.UTC),
+        batas_waktu=settings.batas_waktu,
+        peringatan_kualitas=list(quality_warnings or []),
+    )
+
+
+def build_polda_reports(
+    snap: Snapshot,
+    ref: Reference,
+    settings: Settings,
+    kode_polda: str,
+    tanggal: dt.date,
+    now: dt.datetime | None = None,
+    quality_warnings: list[str] | None = None,
+) -> list[Report]:
+    """The Polda's report, then one per Polres, all under the stage in force for the Polda."""
+    now = now or dt.datetime.now(dt.UTC)
+    scope = polda_scope(ref, kode_polda)
+    ctx = Context(snap, ref, scope, tanggal, settings.batas_waktu)
+    stage = stage_in_force(ref, _declared(ctx), tanggal)
+    return [
+        build_report(snap, ref, settings, s, tanggal, stage, now, quality_warnings)
+        for s in [scope, *(scope.only(kode) for kode in scope.codes)]
+    ]

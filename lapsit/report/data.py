@@ -1,0 +1,100 @@
+"""Load one consistent snapshot of the curated tables, optionally as of an earlier version."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+from deltalake import DeltaTable
+
+from lapsit import curated
+from lapsit.catalog import REGISTRY, section_tables, table
+from schemas.choices import DITERIMA
+
+
+class VersionError(ValueError):
+    """The requested registry version does not exist (message in Bahasa Indonesia)."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The registry and the section tables as they stood at one registry version."""
+
+    registry: pl.DataFrame
+    # Only rows of submissions the registry marks `diterima`.
+    sections: dict[str, pl.DataFrame]
+    # Table name -> version read (None: the table did not exist yet).
+    versions: dict[str, int | None]
+    # The registry version asked for with --as-of-version, else None.
+    as_of_version: int | None = None
+
+
+def _commit_times(uri: str) -> dict[int, int]:
+    """Version -> commit timestamp (ms) of every version the table's log still holds."""
+    return {h["version"]: h["timestamp"] for h in DeltaTable(uri).history()}
+
+
+def _version_at(uri: str, timestamp_ms: int) -> int | None:
+    """The latest version of a table committed at or before `timestamp_ms`."""
+    if not (Path(uri) / "_delta_log").is_dir():
+        return None
+    earlier = [v for v, ts in _commit_times(uri).items() if ts <= timestamp_ms]
+    return max(earlier) if earlier else None
+
+
+def registry_versions(curated_dir: Path) -> list[int]:
+    """The registry versions that can be reproduced, oldest first."""
+    t = table(curated_dir, REGISTRY)
+    return sorted(_commit_times(t.uri)) if curated.exists(t) else []
+
+
+def load(curated_dir: Path, as_of_version: int | None = None) -> Snapshot:
+    """Read the registry (current or at `as_of_version`) and each section table as it then was.
+
+    Ingestion writes the section tables before the registry, so taking for each
+    section table its latest commit not after the registry's commit gives the
+    rows the registry describes: never a half-finished run, never rows a later
+    run superseded.
+    """
+    reg = table(curated_dir, REGISTRY)
+    versions: dict[str, int | None] = {}
+    if not curated.exists(reg):
+        if as_of_version is not None:
+            raise VersionError("Registri submisi belum pernah ditulis; jalankan ingest dahulu.")
+        registry = curated.read_registry(curated_dir)
+        versions[REGISTRY] = None
+        stamp = None
+    else:
+        times = _commit_times(reg.uri)
+        version = max(times) if as_of_version is None else as_of_version
+        if version not in times:
+            known = ", ".join(str(v) for v in sorted(times))
+            raise VersionError(f"Versi registri {version} tidak ada. Versi yang tersedia: {known}.")
+        registry = _registry_at(reg.uri, version)
+        versions[REGISTRY] = version
+        stamp = times[version]
+    accepted = registry.filter(pl.col("status") == DITERIMA).select("id_submisi").unique()
+    sections = {}
+    for t in section_tables(curated_dir):
+        v = None if stamp is None else _version_at(t.uri, stamp)
+        versions[t.name] = v
+        frame = curated.read(t, as_of=v) if v is not None else None
+        sections[t.name] = _conform(frame, t.name).join(accepted, on="id_submisi", how="semi")
+    return Snapshot(registry, sections, versions, as_of_version)
+
+
+def _registry_at(uri: str, version: int) -> pl.DataFrame:
+    """The registry at one version, with every column of REGISTRY_SCHEMA."""
+    frame = pl.read_delta(uri, version=version)
+    return frame.select(
+        pl.col(c).cast(dtype) if c in frame.columns else pl.lit(None, dtype).alias(c)
+        for c, dtype in curated.REGISTRY_SCHEMA.items()
+    )
+
+
+def _conform(frame: pl.DataFrame | None, name: str) -> pl.DataFrame:
+    """A section table with every column of the contract (absent optional ones null)."""
+    empty = curated.empty_rows(name)
+    if frame is None:
+        return empty
+    missing = [pl.lit(None, d).alias(c) for c, d in empty.schema.items() if c not in frame.columns]
+    return frame.with_columns(missing)

@@ -1,0 +1,22 @@
+"""Tasks of the quality gate: thin wrappers around lapsit.quality."""
+
+from prefect import task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+
+from lapsit import quality
+
+QUALITY_ARTIFACT = "gerbang-kualitas"
+
+# Reads the curated tables; a table it cannot read fails the task (and the run), never passes.
+run_quality_gate = task(quality.run_gate, name="run_quality_gate", cache_policy=NO_CACHE)
+
+
+@task(name="publish_quality", cache_policy=NO_CACHE)
+def publish_quality(result: quality.QualityResult) -> None:
+    """The gate's outcome as a Markdown artifact linking Data Docs."""
+    create_markdown_artifact(
+        key=QUALITY_ARTIFACT,
+        markdown=quality.markdown(result),
+        description=result.summary()[:500],
+    )

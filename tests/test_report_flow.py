@@ -1,0 +1,100 @@
+"""The report flow end to end on the embedded Prefect server, and the `report` command."""
+
+import asyncio
+import datetime as dt
+
+import pytest
+from bs4 import BeautifulSoup
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import (
+    ArtifactFilter,
+    ArtifactFilterFlowRunId,
+    ArtifactFilterKey,
+)
+
+from flows.cli import main
+from flows.report import artifact_key, report_flow
+from lapsit.ingest import run_ingest
+from lapsit.sample_data import stamp
+from tests.builders import TANGGAL, valid_sections, write
+
+
+async def _artifacts(key: str, flow_run_id) -> list:
+    """The artifacts with this key that one flow run created (other tests share the server)."""
+    async with get_client() as client:
+        return await client.read_artifacts(
+            artifact_filter=ArtifactFilter(
+                key=ArtifactFilterKey(any_=[key]),
+                flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]),
+            )
+        )
+
+
+@pytest.fixture
+def ingested(ref, settings):
+    path = write(settings.raw_dir / "balangan" / f"{TANGGAL}.xlsx", valid_sections())
+    stamp(path, dt.datetime.combine(TANGGAL, dt.time(19, 0)), "Asia/Makassar")
+    run_ingest(settings, ref)
+    return settings
+
+
+@pytest.mark.slow
+def test_report_flow_writes_every_report_and_publishes_the_polda_markdown(
+    prefect_harness, ingested
+):
+    state = report_flow(
+        report_date=TANGGAL.isoformat(),
+        kode_polda="kalsel",
+        data_dir=str(ingested.data_dir),
+        return_state=True,
+    )
+    assert state.is_completed()
+    paths = state.result()
+    folder = ingested.reports_dir / "kalsel" / TANGGAL.isoformat()
+    assert len(paths) == 2 * 14
+    assert folder / f"lapsit-kalsel-{TANGGAL}.html" in paths
+    assert all(p.parent == folder and p.is_file() for p in paths)
+    soup = BeautifulSoup((folder / f"lapsit-kalsel-{TANGGAL}.html").read_text(), "html.parser")
+    polri = soup.select_one('.kartu[data-kunci="personel_polri"] .nilai').get_text(strip=True)
+    assert int(polri) == sum(r["personel_polri"] for r in valid_sections()["pengamanan"])
+    key = artifact_key("kalsel", TANGGAL)
+    assert key == "lapsit-kalsel-2024-11-20"
+    [artifact] = asyncio.run(_artifacts(key, state.state_details.flow_run_id))
+    assert artifact.type == "markdown"
+    assert "Polda Kalimantan Selatan" in artifact.data
+    assert "87050123" not in artifact.data
+
+
+@pytest.mark.slow
+def test_cli_report_prints_the_written_paths(prefect_harness, ingested, capsys):
+    code = main(
+        [
+            "report",
+            "--date",
+            str(TANGGAL),
+            "--polda",
+            "kalsel",
+            "--data-dir",
+            str(ingested.data_dir),
+        ]
+    )
+    assert code == 0
+    printed = capsys.readouterr().out.split()
+    assert str(ingested.reports_dir / "kalsel" / str(TANGGAL) / f"lapsit-kalsel-{TANGGAL}.md") in (
+        printed
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--date", "20-11-2024"], "Tanggal '20-11-2024' tidak sah"),
+        (["--date", "2024-02-30"], "tidak sah"),
+        (["--date", "2024-11-20", "--polda", "kalbar"], "Polda 'kalbar' tidak dikenal"),
+        (["--date", "2024-11-20", "--as-of-version", "3"], "Versi registri 3 tidak ada"),
+    ],
+)
+def test_cli_report_refuses_unusable_arguments(settings, capsys, args, message):
+    code = main(["report", *args, "--data-dir", str(settings.data_dir)])
+    assert code == 2
+    assert message in capsys.readouterr().err
