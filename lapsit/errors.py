@@ -239,6 +239,9 @@ def make(
     severity, template = RULES[rule]
     # Anything shaped like an NRP is masked, whatever column (or sheet name) it was typed in.
     shown = _shown(None if value is None else str(value))
+    if column == "nrp" and shown:
+        # A mistyped NRP (7 or 9 digits) still identifies an officer: show its last 3 only.
+        shown = "*" * max(len(shown) - 3, 0) + shown[-3:]
     sheet, column, hint = _shown(sheet), _shown(column), _shown(hint) or ""
     message = template.format(value=shown, column=column, hint=hint, **extra)
     return Galat(sheet, row, column, shown, rule, message, severity)

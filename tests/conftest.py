@@ -18,5 +18,6 @@ def settings(tmp_path) -> Settings:
 @pytest.fixture(scope="session")
 def prefect_harness():
     """One embedded Prefect server for every flow test (it takes 10-14 s to start)."""
-    with prefect_test_harness():
+    # The embedded server can take well over 30 s to start on a loaded 2-core machine.
+    with prefect_test_harness(server_startup_timeout=120):
         yield
