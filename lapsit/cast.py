@@ -16,6 +16,9 @@ _TIME = r"(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
 _DATETIME_ISO = rf"^(\d{{4}})-(\d{{1,2}})-(\d{{1,2}})[ T]+{_TIME}\s*(Z|[+-]\d{{2}}:?\d{{2}})?$"
 _DATETIME_DMY = rf"^(\d{{1,2}})[/-](\d{{1,2}})[/-](\d{{4}})[ T]+{_TIME}$"
 _INTEGER = r"^[+-]?\d+(?:\.0*)?$"
+# Years a report can mean. Others are typos, and far ones (0001, 9999 with an offset)
+# overflow Python's dates when a rule's failing row is shown: they are not dates.
+_YEARS = (1900, 2199)
 
 
 def _text(col: str) -> pl.Expr:
@@ -50,7 +53,12 @@ def _parts(col: str, iso_pattern: str, dmy_pattern: str) -> tuple[pl.Expr, pl.Ex
 
 def _date(col: str) -> pl.Expr:
     day, _, _ = _parts(col, _DATE_ISO, _DATE_DMY)
-    return day.str.to_date("%Y-%m-%d", strict=False)
+    return _plausible(day.str.to_date("%Y-%m-%d", strict=False))
+
+
+def _plausible(expr: pl.Expr) -> pl.Expr:
+    """The date or date-time when its year is one a report can mean, else null."""
+    return pl.when(expr.dt.year().is_between(*_YEARS)).then(expr)
 
 
 def _datetime_local(col: str) -> tuple[pl.Expr, pl.Expr]:
@@ -60,7 +68,7 @@ def _datetime_local(col: str) -> tuple[pl.Expr, pl.Expr]:
     minute = pl.coalesce(iso.struct[4], dmy.struct[4])
     second = pl.coalesce(iso.struct[5], dmy.struct[5], pl.lit("00"))
     stamp = pl.concat_str(day, pl.lit(" "), _pad(hour), pl.lit(":"), minute, pl.lit(":"), second)
-    naive = stamp.str.to_datetime("%Y-%m-%d %H:%M:%S", time_unit="us", strict=False)
+    naive = _plausible(stamp.str.to_datetime("%Y-%m-%d %H:%M:%S", time_unit="us", strict=False))
     offset = iso.struct[6]
     sign = pl.when(offset.str.starts_with("-")).then(-1).otherwise(1)
     digits = offset.str.replace_all(r"[^0-9]", "")

@@ -106,12 +106,7 @@ def replace_slices(t: Table, rows: pl.DataFrame, keys: list[dict]) -> bool:
     if not exists(t):
         if rows.height == 0:
             return False
-        _with_retry(
-            lambda: rows.write_delta(
-                t.uri, mode="append", delta_write_options={"partition_by": list(t.partition_by)}
-            )
-        )
-        return True
+        _create(t, rows.head(0))
     rows = _align(rows, pl.scan_delta(t.uri).collect_schema())
     predicate = slice_predicate(keys)
     _with_retry(
@@ -122,6 +117,21 @@ def replace_slices(t: Table, rows: pl.DataFrame, keys: list[dict]) -> bool:
         )
     )
     return True
+
+
+def _create(t: Table, empty: pl.DataFrame) -> None:
+    """Create a table with no rows, so that rows only ever arrive by a predicate overwrite.
+
+    Two first writers that appended would both land (appends never conflict); two
+    overwrites of the same slices conflict, and the loser retries.
+    """
+    try:
+        empty.write_delta(
+            t.uri, mode="append", delta_write_options={"partition_by": list(t.partition_by)}
+        )
+    except CommitFailedError:
+        if not exists(t):
+            raise  # not a lost race with another creator
 
 
 def _align(rows: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:

@@ -137,21 +137,25 @@ def _printable(name: str) -> str:
 def split_new(
     deliveries: list[Delivery], registry: pl.DataFrame
 ) -> tuple[list[Delivery], list[tuple[Delivery, str]], Counter]:
-    """(new files to validate, duplicates with the path of their first copy, skipped per inbox)."""
+    """(new files to validate, duplicates with the path of their first copy, skipped per inbox).
+
+    Duplicates are matched within an inbox: a copy of Polres B's file sent from A's inbox
+    must not make B's own file a duplicate (it is rejected in A's inbox instead).
+    """
     seen_pairs = set(zip(registry["id_submisi"], registry["path"], strict=True))
-    first_path: dict[str, str] = {}
-    for sha, path in (
-        registry.sort("diproses_pada", "path").select("id_submisi", "path").iter_rows()
-    ):
-        first_path.setdefault(sha, path)
+    first_path: dict[tuple[str, str], str] = {}
+    ordered = registry.sort("diproses_pada", "path")
+    for inbox, sha, path in ordered.select("kode_polres", "id_submisi", "path").iter_rows():
+        first_path.setdefault((inbox, sha), path)
     new, duplicates, skipped = [], [], Counter()
     for d in deliveries:
+        key = (d.inbox, d.sha256)
         if (d.sha256, d.rel) in seen_pairs:
             skipped[d.inbox] += 1
-        elif d.sha256 in first_path:
-            duplicates.append((d, first_path[d.sha256]))
+        elif key in first_path:
+            duplicates.append((d, first_path[key]))
         else:
-            first_path[d.sha256] = d.rel
+            first_path[key] = d.rel
             new.append(d)
     return new, duplicates, skipped
 

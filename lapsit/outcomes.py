@@ -32,8 +32,8 @@ class Verdict:
     """The outcome of one new file, small enough to be a task parameter."""
 
     kode_polres: str  # the inbox
-    berkas: str  # the file's path inside its inbox
-    path: str  # relative to raw/
+    berkas: str  # the file's path inside its inbox, NRP-like digits masked (shown in the UI)
+    path: str  # relative to raw/, masked likewise
     id_submisi: str
     status: str
     errors: tuple[Galat, ...]
@@ -49,8 +49,8 @@ def verdict(outcome: Outcome) -> Verdict:
     d = outcome.delivery
     return Verdict(
         kode_polres=d.inbox,
-        berkas=d.rel.removeprefix(f"{d.inbox}/"),
-        path=d.rel,
+        berkas=mask_nrp(d.rel.removeprefix(f"{d.inbox}/")),
+        path=mask_nrp(d.rel),
         id_submisi=d.sha256,
         status=outcome.status,
         errors=tuple(outcome.errors),

@@ -284,7 +284,10 @@ def read_submission(path: Path, *, max_bytes: int, max_rows: int) -> RawSubmissi
             )
             return raw
         return reader(path, max_rows)
-    except Exception as exc:  # whatever a hostile file does, it is rejected, never the run
+    except BaseException as exc:  # whatever a hostile file does, it is rejected, never the run
+        # A Rust panic in the Excel reader arrives as pyo3's PanicException, a BaseException.
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise
         raw = RawSubmission(suffix.lstrip("."))
         raw.errors.append(make("berkas_rusak", hint=_short(exc)))
         return raw
