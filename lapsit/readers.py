@@ -105,7 +105,12 @@ def _finish(raw: RawSubmission, max_rows: int) -> RawSubmission:
     for section, frame in list(raw.sections.items()):
         if frame.height > max_rows:
             raw.errors.append(
-                make("baris_terlalu_banyak", sheet=section, value=frame.height, hint=str(max_rows))
+                make(
+                    "baris_terlalu_banyak",
+                    sheet=section,
+                    value=f"lebih dari {max_rows}",
+                    hint=str(max_rows),
+                )
             )
             raw.sections[section] = frame.head(0)
     return raw
@@ -183,7 +188,9 @@ def _load_json(path: Path) -> tuple[Any, list[tuple[dict, str]]]:
             obj[key] = value
         return obj
 
-    return json.loads(path.read_bytes().decode("utf-8"), object_pairs_hook=pairs_hook), repeats
+    # A byte-order mark (Notepad on Windows writes one) is not part of the content.
+    text = path.read_bytes().decode("utf-8-sig")
+    return json.loads(text, object_pairs_hook=pairs_hook), repeats
 
 
 def _json_rows(section: str, value: Any) -> list[dict] | None:

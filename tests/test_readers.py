@@ -182,3 +182,9 @@ def test_json_null_empty_and_absent_mean_empty(tmp_path, ref):
     assert verdict(path, ref).errors == []
     doc = json.loads(path.read_text())
     assert doc["laporan"]["dibuat_pada"] is None
+
+
+def test_json_with_a_byte_order_mark_is_read(tmp_path, ref):
+    path = write(tmp_path / "bom.json", valid_sections())
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert verdict(path, ref).errors == []
