@@ -21,19 +21,23 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings()
 
 
+def _iso_date(text: str) -> str:
+    """An argument that must be a calendar date written YYYY-MM-DD."""
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(
+        f"Tanggal '{text}' tidak sah. Tulis sebagai YYYY-MM-DD, misalnya 2024-11-20."
+    )
+
+
 def _print_galat(errors: list[Galat]) -> None:
+    from lapsit.outcomes import describe
+
     for g in errors:
-        where = ", ".join(
-            part
-            for part in (
-                f"lembar {g.sheet}" if g.sheet else "",
-                f"baris {g.row}" if g.row is not None else "",
-                f"kolom {g.column}" if g.column else "",
-            )
-            if part
-        )
-        label = "KESALAHAN" if g.severity == ERROR else "PERINGATAN"
-        print(f"{label} [{where or 'berkas'}] {g.message}")
+        print(f"{'KESALAHAN' if g.severity == ERROR else 'PERINGATAN'} {describe(g)}")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -133,16 +137,6 @@ def cmd_report(args: argparse.Namespace) -> int:
     from lapsit.report.stage import polda_codes
 
     settings = _settings(args)
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.date):
-            raise ValueError
-        dt.date.fromisoformat(args.date)
-    except ValueError:
-        print(
-            f"Tanggal '{args.date}' tidak sah. Tulis sebagai YYYY-MM-DD, misalnya 2024-11-20.",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
     known = polda_codes(load_reference(settings.reference_dir))
     if args.polda and args.polda not in known:
         print(f"Polda '{args.polda}' tidak dikenal. Pilihan: {', '.join(known)}.", file=sys.stderr)
@@ -175,8 +169,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_template(args: argparse.Namespace) -> int:
     """Write the Excel template of one Polres, generated from the contract."""
-    import datetime as dt
-
     from lapsit.template import default_filename, template_date, write_template
 
     settings = _settings(args)
@@ -185,15 +177,7 @@ def cmd_template(args: argparse.Namespace) -> int:
         known = ", ".join(ref.polres["kode_polres"].to_list())
         print(f"Kode Polres '{args.polres}' tidak dikenal. Pilihan: {known}.", file=sys.stderr)
         return EXIT_USAGE
-    try:
-        day = dt.date.fromisoformat(args.date) if args.date else None
-    except ValueError:
-        print(
-            f"Tanggal '{args.date}' tidak sah. Tulis sebagai YYYY-MM-DD, misalnya 2024-11-20.",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    day = template_date(ref, args.polres, day)
+    day = template_date(ref, args.polres, dt.date.fromisoformat(args.date) if args.date else None)
     out = Path(args.out) if args.out else Path(default_filename(args.polres, day))
     if out.is_dir():
         out = out / default_filename(args.polres, day)
@@ -229,17 +213,6 @@ def cmd_nightly(args: argparse.Namespace) -> int:
     from lapsit.report.stage import polda_codes
 
     settings = _settings(args)
-    if args.date:
-        try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.date):
-                raise ValueError
-            dt.date.fromisoformat(args.date)
-        except ValueError:
-            print(
-                f"Tanggal '{args.date}' tidak sah. Tulis sebagai YYYY-MM-DD, misalnya 2024-11-20.",
-                file=sys.stderr,
-            )
-            return EXIT_USAGE
     known = polda_codes(load_reference(settings.reference_dir))  # fail fast, before Prefect
     if args.polda and args.polda not in known:
         print(f"Polda '{args.polda}' tidak dikenal. Pilihan: {', '.join(known)}.", file=sys.stderr)
@@ -275,7 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", parents=[data_dir], help="proses semua berkas baru")
     p.set_defaults(func=cmd_ingest)
     p = sub.add_parser("report", parents=[data_dir], help="buat laporan situasi satu tanggal")
-    p.add_argument("--date", required=True, help="tanggal laporan, YYYY-MM-DD")
+    p.add_argument("--date", required=True, type=_iso_date, help="tanggal laporan, YYYY-MM-DD")
     p.add_argument("--polda", help="kode Polda (bawaan: setiap Polda di polres.csv)")
     p.add_argument("--as-of-version", type=int, help="reproduksi sesuai versi registri submisi N")
     p.set_defaults(func=cmd_report)
@@ -284,7 +257,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "nightly", parents=[data_dir], help="ingest, periksa kualitas, lalu buat laporan"
     )
-    p.add_argument("--date", help="tanggal laporan YYYY-MM-DD (bawaan: hari ini, waktu Polda)")
+    p.add_argument(
+        "--date", type=_iso_date, help="tanggal laporan YYYY-MM-DD (bawaan: hari ini, waktu Polda)"
+    )
     p.add_argument("--polda", help="kode Polda (bawaan: setiap Polda di polres.csv)")
     p.set_defaults(func=cmd_nightly)
     p = sub.add_parser(
@@ -295,7 +270,11 @@ def build_parser() -> argparse.ArgumentParser:
         "template", parents=[data_dir], help="tulis templat Excel laporan harian satu Polres"
     )
     p.add_argument("--polres", required=True, help="kode Polres, misalnya balangan")
-    p.add_argument("--date", help="tanggal laporan YYYY-MM-DD (bawaan: hari ini, waktu setempat)")
+    p.add_argument(
+        "--date",
+        type=_iso_date,
+        help="tanggal laporan YYYY-MM-DD (bawaan: hari ini, waktu setempat)",
+    )
     p.add_argument(
         "--out", help="berkas atau folder tujuan (bawaan: templat-<polres>-<tanggal>.xlsx)"
     )
