@@ -4,7 +4,7 @@ UV := $(PYTHON) -m uv
 VENV := .venv
 STAMP := $(VENV)/.synced
 
-.PHONY: setup demo test lint format clean
+.PHONY: setup demo test lint format clean bench
 
 $(STAMP): pyproject.toml uv.lock
 	$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv>=0.5"
@@ -20,6 +20,11 @@ test: setup
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen pytest
+
+# The benchmark against the bare floor (benchmarks/RESULTS.md): make bench SIZE=M
+SIZE ?= S
+bench: setup
+	$(UV) run --frozen python -m benchmarks run --size $(SIZE)
 
 lint: setup
 	$(UV) run --frozen ruff check .

@@ -4,7 +4,8 @@ The nightly deployment has one schedule per Polda, at 23:00 in that Polda's
 time zone (`zona_waktu` of its Polres in polres.csv), each run limited to its
 Polda. Ingest and nightly runs are limited to one at a time per deployment
 (later ones wait in the queue); overlapping ingests from anywhere else wait on
-the data dir's file lock.
+the data dir's file lock. The maintenance deployment compacts and vacuums the
+curated tables every Sunday at 03:00.
 """
 
 from pathlib import Path
@@ -14,6 +15,7 @@ from prefect.deployments.runner import EntrypointType, RunnerDeployment
 from prefect.schedules import Cron
 
 from flows.ingest import ingest_flow
+from flows.maintenance import maintenance_flow
 from flows.nightly import nightly_flow
 from flows.quality import quality_flow
 from flows.report import report_flow
@@ -22,6 +24,8 @@ from lapsit.report.stage import polda_codes, polda_scope
 
 DEPLOYMENT = "lapsit"
 NIGHTLY_CRON = "0 23 * * *"
+# Sundays at 03:00, after the Saturday night run and before Sunday's submissions.
+MAINTENANCE_CRON = "0 3 * * 0"
 TAGS = ["lapsit"]
 ONE_AT_A_TIME = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE)
 
@@ -37,6 +41,15 @@ def nightly_schedules(ref: Reference) -> list:
         )
         for polda in polda_codes(ref)
     ]
+
+
+def maintenance_schedule(ref: Reference) -> Cron:
+    """Weekly compaction and vacuum, in the time zone of the first Polda of polres.csv."""
+    return Cron(
+        MAINTENANCE_CRON,
+        timezone=polda_scope(ref, polda_codes(ref)[0]).zona_waktu,
+        slug="pemeliharaan-mingguan",
+    )
 
 
 def deployments(ref: Reference, data_dir: Path) -> list[RunnerDeployment]:
@@ -70,6 +83,14 @@ def deployments(ref: Reference, data_dir: Path) -> list[RunnerDeployment]:
         quality_flow.to_deployment(
             name=DEPLOYMENT,
             description="Periksa tabel kurasi dengan Great Expectations (sesuai permintaan).",
+            **common,
+        ),
+        maintenance_flow.to_deployment(
+            name=DEPLOYMENT,
+            schedules=[maintenance_schedule(ref)],
+            concurrency_limit=ONE_AT_A_TIME,
+            description="Padatkan berkas kecil dan vacuum tabel kurasi setiap Minggu pukul 03:00 "
+            "(retensi time travel: LAPSIT_RETENSI_HARI, bawaan 30 hari).",
             **common,
         ),
     ]

@@ -29,6 +29,9 @@ REGISTRY_SCHEMA = {
     # Beyond SPEC §4 (additions): what supersession and auditing need.
     "dibuat_pada": pl.Datetime("us", "UTC"),
     "diproses_pada": pl.Datetime("us", "UTC"),
+    # What lets a later run skip a registered file without reading it (null in older rows).
+    "ukuran": pl.Int64,
+    "mtime_ns": pl.Int64,
 }
 COMMIT_RETRIES = 5
 
@@ -70,17 +73,32 @@ def _literal(value: object) -> str:
 
 
 def slice_predicate(keys: Iterable[dict]) -> str:
-    """A predicate naming each (Polda, Polres, election, date) slice, partition column first."""
-    parts = sorted(
-        "("
-        + " AND ".join(
-            f"{col} = {_literal(key[col])}"
-            for col in ("kode_polda", "kode_polres", "kode_pemilihan", "tanggal")
-        )
-        + ")"
-        for key in keys
-    )
-    return " OR ".join(parts)
+    """A predicate naming each (Polda, Polres, election, date) slice, partition columns first.
+
+    The dates of one Polres and election form one `IN` list, and the groups are
+    joined as a balanced tree of `OR`: a flat chain of one `OR` per slice made
+    delta-rs recurse once per slice (a stack overflow past ~2,500 slices) and
+    took seconds per thousand slices to evaluate.
+    """
+    dates: dict[tuple[str, str, str], set] = {}
+    for key in keys:
+        group = (key["kode_polda"], key["kode_pemilihan"], key["kode_polres"])
+        dates.setdefault(group, set()).add(key["tanggal"])
+    parts = [
+        f"(kode_polda = {_literal(polda)} AND kode_pemilihan = {_literal(pemilihan)} "
+        f"AND kode_polres = {_literal(polres)} "
+        f"AND tanggal IN ({', '.join(_literal(d) for d in sorted(days))}))"
+        for (polda, pemilihan, polres), days in sorted(dates.items())
+    ]
+    return _balanced_or(parts)
+
+
+def _balanced_or(parts: list[str]) -> str:
+    """`a OR b OR c OR d` as `((a OR b) OR (c OR d))`: nesting grows as log2 of the parts."""
+    if len(parts) == 1:
+        return parts[0]
+    mid = len(parts) // 2
+    return f"({_balanced_or(parts[:mid])} OR {_balanced_or(parts[mid:])})"
 
 
 def _with_retry(write) -> None:
@@ -147,7 +165,9 @@ def write_registry(curated_dir: Path, registry: pl.DataFrame) -> None:
     t = table(curated_dir, REGISTRY)
     frame = registry.select(pl.col(c).cast(d) for c, d in REGISTRY_SCHEMA.items())
     mode = "overwrite" if exists(t) else "append"
-    _with_retry(lambda: frame.write_delta(t.uri, mode=mode))
+    # `merge`: a registry written before a column was added to REGISTRY_SCHEMA gains it.
+    options = {"schema_mode": "merge"}
+    _with_retry(lambda: frame.write_delta(t.uri, mode=mode, delta_write_options=options))
 
 
 def section_rows(section: pl.DataFrame, lineage: dict) -> pl.DataFrame:

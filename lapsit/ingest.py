@@ -41,13 +41,19 @@ progress_hook: ContextVar[Callable[[int, int], None] | None] = ContextVar(
 
 @dataclass(frozen=True)
 class Delivery:
-    """A file found in an inbox."""
+    """A file found in an inbox; its SHA-256 is computed the first time it is asked for."""
 
     path: Path
     rel: str  # relative to raw/
     inbox: str
     received: dt.datetime  # modification time, UTC
-    sha256: str
+    size: int  # bytes
+    mtime_ns: int  # modification time as the file system stores it
+
+    @functools.cached_property
+    def sha256(self) -> str:
+        # Lazy: a file whose path, size and mtime match its registry row is not read again.
+        return _sha256(self.path)
 
 
 @dataclass
@@ -113,17 +119,17 @@ def discover(raw_dir: Path) -> list[Delivery]:
             if path.is_symlink() or not path.is_file():
                 continue
             try:
-                received = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
-                sha256 = _sha256(path)
+                stat = path.stat()
             except OSError:
-                continue  # gone or unreadable since it was listed: seen again next run
+                continue  # gone since it was listed: seen again next run
             found.append(
                 Delivery(
                     path=path,
                     rel=_printable(path.relative_to(raw_dir).as_posix()),
                     inbox=_printable(inbox.name),
-                    received=received,
-                    sha256=sha256,
+                    received=dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC),
+                    size=stat.st_size,
+                    mtime_ns=stat.st_mtime_ns,
                 )
             )
     return sorted(found, key=lambda d: (d.received, d.rel))
@@ -141,15 +147,26 @@ def split_new(
 
     Duplicates are matched within an inbox: a copy of Polres B's file sent from A's inbox
     must not make B's own file a duplicate (it is rejected in A's inbox instead).
+
+    A file whose path, size and modification time (ns) equal a registered row's is
+    that row's file and is skipped without being read; any other file is hashed. A
+    file that cannot be read to be hashed is left for the next run.
     """
     seen_pairs = set(zip(registry["id_submisi"], registry["path"], strict=True))
+    stamped = set(registry.select("path", "ukuran", "mtime_ns").drop_nulls().iter_rows())
     first_path: dict[tuple[str, str], str] = {}
     ordered = registry.sort("diproses_pada", "path")
     for inbox, sha, path in ordered.select("kode_polres", "id_submisi", "path").iter_rows():
         first_path.setdefault((inbox, sha), path)
     new, duplicates, skipped = [], [], Counter()
     for d in deliveries:
-        key = (d.inbox, d.sha256)
+        if (d.rel, d.size, d.mtime_ns) in stamped:
+            skipped[d.inbox] += 1
+            continue
+        try:
+            key = (d.inbox, d.sha256)
+        except OSError:
+            continue  # gone or unreadable since it was listed: seen again next run
         if (d.sha256, d.rel) in seen_pairs:
             skipped[d.inbox] += 1
         elif key in first_path:
@@ -205,7 +222,17 @@ def resolve_supersession(outcomes: list[Outcome], registry: pl.DataFrame) -> lis
     Marks new losers `digantikan` in place and returns updates for registry
     rows that a new winner supersedes ({"id_submisi", "path", "digantikan_oleh"}).
     """
-    current = registry.filter(pl.col("status") == DITERIMA)
+    new_keys = [
+        (out.laporan["kode_polres"], out.laporan["tanggal"])
+        for out in outcomes
+        if out.status == DITERIMA
+    ]
+    # Only rows that could share a key with a new submission: the cost follows the new files.
+    current = registry.filter(
+        (pl.col("status") == DITERIMA)
+        & pl.col("kode_polres").is_in({k for k, _ in new_keys})
+        & pl.col("tanggal").is_in({d for _, d in new_keys})
+    )
     groups: dict[tuple, list[dict]] = {}
     for row in current.iter_rows(named=True):
         key = (row["kode_polres"], row["kode_pemilihan"], row["tanggal"])
@@ -301,6 +328,8 @@ def registry_rows(outcomes: list[Outcome], now: dt.datetime) -> pl.DataFrame:
                 "digantikan_oleh": out.superseded_by,
                 "dibuat_pada": lap.get("dibuat_pada"),
                 "diproses_pada": now,
+                "ukuran": out.delivery.size,
+                "mtime_ns": out.delivery.mtime_ns,
             }
         )
     return pl.DataFrame(records, schema=curated.REGISTRY_SCHEMA)

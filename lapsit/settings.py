@@ -3,6 +3,7 @@
 import datetime as dt
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SHIPPED_REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference"
@@ -20,6 +21,8 @@ class Settings(BaseSettings):
     max_file_bytes: int = 20 * 1024 * 1024
     # Rows above this count in one sheet are refused.
     max_rows: int = 5_000
+    # Days of time travel that table maintenance (vacuum) keeps; older versions end.
+    retensi_hari: int = Field(30, ge=0)
 
     @property
     def raw_dir(self) -> Path:

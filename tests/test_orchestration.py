@@ -156,7 +156,7 @@ def test_suites_state_keys_regions_and_stages(ref):
 
 def test_deployments_schedule_the_nightly_flow_at_23_in_each_polda_zone(ref, tmp_path):
     by_flow = {d.flow_name: d for d in deployments(ref, tmp_path / "data")}
-    assert set(by_flow) == {"nightly", "ingest", "report", "quality"}
+    assert set(by_flow) == {"nightly", "ingest", "report", "quality", "maintenance"}
     nightly = by_flow["nightly"]
     zones = {s.parameters["kode_polda"]: s.schedule.timezone for s in nightly.schedules}
     assert zones == {
@@ -210,6 +210,12 @@ def test_prefect_yaml_deploys_the_same_flows_and_schedules(ref, tmp_path):
     }
     assert written == derived
     assert by_entry["flows/ingest.py:ingest_flow"]["concurrency_limit"]["limit"] == 1
+    (weekly,) = by_entry["flows/maintenance.py:maintenance_flow"]["schedules"]
+    (served_weekly,) = served["maintenance"].schedules
+    assert (weekly["cron"], weekly["timezone"]) == (
+        served_weekly.schedule.cron,
+        served_weekly.schedule.timezone,
+    )
 
 
 # --- the quality gate (Great Expectations; ~7 s to import) ------------------------------------

@@ -1,0 +1,193 @@
+"""The measured phases; each runs in its own `spawn` process (Polars and Delta do not fork).
+
+Every phase returns named wall times in seconds, measured inside the process
+after its imports, and the process's peak resident memory as the operating
+system counts it (`ru_maxrss`).
+"""
+
+import datetime as dt
+import os
+import resource
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+
+@dataclass
+class Measurement:
+    """What one phase took: wall times by name, peak memory, and counts it reports."""
+
+    seconds: dict[str, float]
+    peak_mib: float
+    info: dict[str, object] = field(default_factory=dict)
+
+
+def measure(
+    fn: Callable[..., tuple[dict[str, float], dict]], *args: object, isolate: bool = True
+) -> Measurement:
+    """Run `fn(*args)` in a fresh spawned process and return what it measured.
+
+    `isolate=False` runs it in this process (tests): its peak memory is then this
+    process's so far.
+    """
+    if not isolate:
+        return _in_child(fn, *args)
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(_in_child, fn, *args).result()
+
+
+def _in_child(fn: Callable[..., tuple[dict[str, float], dict]], *args: object) -> Measurement:
+    seconds, info = fn(*args)
+    # Linux reports ru_maxrss in KiB.
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return Measurement(seconds=seconds, peak_mib=round(peak, 1), info=info)
+
+
+def _settings(data_dir: Path):
+    from lapsit.settings import Settings
+
+    return Settings(data_dir=data_dir)
+
+
+def floor(files: list[Path]) -> tuple[dict[str, float], dict]:
+    """The bare floor: read every file with lapsit's readers, and nothing else."""
+    from lapsit.readers import read_submission
+    from lapsit.settings import Settings
+
+    limits = Settings()
+    start = time.perf_counter()
+    rows = 0
+    for path in files:
+        raw = read_submission(path, max_bytes=limits.max_file_bytes, max_rows=limits.max_rows)
+        rows += sum(frame.height for frame in raw.sections.values())
+    return {"read": time.perf_counter() - start}, {"files": len(files), "rows": rows}
+
+
+def ingest(data_dir: Path) -> tuple[dict[str, float], dict]:
+    """One plain ingest run (no Prefect): discover, validate, write tables and registry."""
+    from lapsit.ingest import run_ingest
+    from lapsit.reference import load_reference
+
+    settings = _settings(data_dir)
+    start = time.perf_counter()
+    ref = load_reference(settings.reference_dir)
+    summary = run_ingest(settings, ref)
+    elapsed = time.perf_counter() - start
+    return {"ingest": elapsed}, {"totals": dict(summary.totals())}
+
+
+def nightly(
+    data_dir: Path, kode_polda: str, tanggal: str, quality: bool = True
+) -> tuple[dict[str, float], dict]:
+    """The nightly's work without Prefect: ingest, quality gate, the Polda's reports."""
+    from lapsit.ingest import run_ingest
+    from lapsit.quality import run_gate
+    from lapsit.reference import load_reference
+
+    settings = _settings(data_dir)
+    seconds: dict[str, float] = {}
+    start = time.perf_counter()
+    ref = load_reference(settings.reference_dir)
+    summary = run_ingest(settings, ref)
+    seconds["ingest"] = time.perf_counter() - start
+    mark = time.perf_counter()
+    gate = run_gate(settings, ref) if quality else None
+    seconds["quality_gate"] = time.perf_counter() - mark if quality else float("nan")
+    mark = time.perf_counter()
+    written = _reports(settings, ref, kode_polda, dt.date.fromisoformat(tanggal), polda_only=False)
+    seconds["reports"] = time.perf_counter() - mark
+    seconds["total"] = time.perf_counter() - start
+    info = {
+        "totals": dict(summary.totals()),
+        "quality_ok": gate.success if gate else None,
+        "reports": written,
+    }
+    return seconds, info
+
+
+def report(data_dir: Path, kode_polda: str, tanggal: str) -> tuple[dict[str, float], dict]:
+    """The Polda's own report over the whole history: load the snapshot, build, render, write."""
+    from lapsit.reference import load_reference
+    from lapsit.report import build, data, render
+    from lapsit.report.stage import polda_scope
+
+    settings = _settings(data_dir)
+    ref = load_reference(settings.reference_dir)
+    day = dt.date.fromisoformat(tanggal)
+    start = time.perf_counter()
+    snap = data.load(settings.curated_dir)
+    loaded = time.perf_counter()
+    scope = polda_scope(ref, kode_polda)
+    stage = _stage(snap, ref, settings, scope, day)
+    rep = build.build_report(snap, ref, settings, scope, day, stage, dt.datetime.now(dt.UTC))
+    built = time.perf_counter()
+    render.write_report(rep, settings.reports_dir)
+    end = time.perf_counter()
+    seconds = {
+        "load_snapshot": loaded - start,
+        "build": built - loaded,
+        "render_write": end - built,
+        "total": end - start,
+    }
+    rows = {name: frame.height for name, frame in snap.sections.items()}
+    return seconds, {"rows": rows, "registry": snap.registry.height}
+
+
+def _stage(snap, ref, settings, scope, day):
+    """The stage in force for the Polda, as `build_polda_reports` picks it."""
+    import polars as pl
+
+    from lapsit.report.figures import Context
+    from lapsit.report.stage import stage_in_force
+
+    ctx = Context(snap, ref, scope, day, settings.batas_waktu)
+    declared = (
+        ctx.accepted().filter(pl.col("tanggal") == day).select("kode_pemilihan", "kode_tahapan")
+    )
+    return stage_in_force(ref, declared, day)
+
+
+def _reports(settings, ref, kode_polda: str, day: dt.date, *, polda_only: bool) -> int:
+    """Write the Polda's report and (unless `polda_only`) one per Polres; returns files written."""
+    from lapsit.report import build, data, render
+
+    snap = data.load(settings.curated_dir)
+    reports = build.build_polda_reports(snap, ref, settings, kode_polda, day)
+    if polda_only:
+        reports = reports[:1]
+    return sum(len(render.write_report(r, settings.reports_dir)) for r in reports)
+
+
+def prefect_server() -> tuple[dict[str, float], dict]:
+    """Start Prefect's embedded server on a fresh database, then run one trivial flow on it."""
+    with tempfile.TemporaryDirectory() as home:
+        os.environ["PREFECT_HOME"] = home
+        os.environ.pop("PREFECT_API_URL", None)
+        # Nothing leaves the machine; logs stay local (the server stops before they would ship).
+        os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+        os.environ["PREFECT_LOGGING_TO_API_ENABLED"] = "false"
+        start = time.perf_counter()
+        from prefect import flow
+        from prefect.server.api.server import SubprocessASGIServer
+
+        imported = time.perf_counter()
+        server = SubprocessASGIServer()
+        server.start(timeout=180)
+        started = time.perf_counter()
+
+        @flow(name="bench-leer")
+        def empty() -> int:
+            return 1
+
+        empty()
+        ran = time.perf_counter()
+        server.stop()
+    return {
+        "import": imported - start,
+        "server_start": started - imported,
+        "first_flow_run": ran - started,
+    }, {}

@@ -1,0 +1,273 @@
+"""Run the benchmark of one workload and write `RESULTS.md` with the machine it ran on.
+
+In one run, side by side: the floor (reading every file with lapsit's readers
+and nothing else), a cold ingest, an ingest with nothing new, an incremental
+nightly with one new day on top of the history, and the Polda report over the
+whole history; each in its own spawned process, with its peak memory. Ratios
+are to the floor measured in the same run. The embedded Prefect server's start
+is measured apart and never enters a ratio.
+"""
+
+import datetime as dt
+import importlib.metadata
+import json
+import os
+import platform
+import shutil
+import subprocess
+from pathlib import Path
+
+from benchmarks import phases
+from benchmarks.workload import SIZES, Manifest, generate, link_tree, workload_files
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "RESULTS.md"
+PACKAGES = ("polars", "deltalake", "pandera", "fastexcel", "prefect", "great-expectations")
+
+
+def machine() -> dict[str, object]:
+    """What the numbers were measured on."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kib = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+    except (OSError, StopIteration):
+        mem_kib = 0
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(mem_kib / 1024**2, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "packages": {p: _version(p) for p in PACKAGES},
+        "commit": _commit(),
+    }
+
+
+def _version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "-"
+
+
+def _commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(HERE), "describe", "--always", "--dirty"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return out.stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "-"
+
+
+def label(manifest: Manifest) -> str:
+    """`M` for the named size, `M-750d` when the days differ from the size's."""
+    size = SIZES[manifest.size]
+    return manifest.size if manifest.days == size.days else f"{manifest.size}-{manifest.days}d"
+
+
+def run(
+    size: str,
+    work_dir: Path,
+    *,
+    days: int | None = None,
+    prefect: bool = True,
+    quality: bool = True,
+    keep: bool = False,
+    isolate: bool = True,
+) -> dict:
+    """Generate (or reuse) the workload, measure every phase, and return the results.
+
+    `isolate=False` measures every phase in this process (fast, for tests; peak
+    memory is then not per phase).
+    """
+
+    def measure(fn, *args):
+        return phases.measure(fn, *args, isolate=isolate)
+
+    workload = work_dir / f"{size}-{days}d" if days else work_dir / size
+    manifest = generate(workload, SIZES[size], days=days)
+    polda = manifest.kode_polda[0] if len(manifest.kode_polda) == 1 else _largest_polda(workload)
+    history = workload_files(workload / "data" / "raw")
+    new_day = workload_files(workload / "baru")
+
+    run_dir = workload / "run"
+    if run_dir.exists():
+        shutil.rmtree(run_dir)
+    shutil.copytree(workload / "data" / "reference", run_dir / "reference")
+    link_tree(workload / "data" / "raw", run_dir / "raw")
+
+    m: dict[str, phases.Measurement] = {}
+    m["floor"] = measure(phases.floor, history)
+    m["floor_new_day"] = measure(phases.floor, new_day)
+    m["cold_ingest"] = measure(phases.ingest, run_dir)
+    m["noop_ingest"] = measure(phases.ingest, run_dir)
+    link_tree(workload / "baru", run_dir / "raw")
+    m["nightly_new_day"] = measure(phases.nightly, run_dir, polda, manifest.new_day, quality)
+    m["polda_report"] = measure(phases.report, run_dir, polda, manifest.new_day)
+    if prefect:
+        m["prefect_server"] = measure(phases.prefect_server)
+    if not keep:
+        shutil.rmtree(run_dir)
+
+    floor_s = m["floor"].seconds["read"]
+    floor_new = m["floor_new_day"].seconds["read"]
+    nightly = m["nightly_new_day"].seconds
+    timed = {
+        "floor": floor_s,
+        "cold_ingest": m["cold_ingest"].seconds["ingest"],
+        "noop_ingest": m["noop_ingest"].seconds["ingest"],
+        "floor_new_day": floor_new,
+        "new_day_ingest": nightly["ingest"],
+        "new_day_quality_gate": nightly["quality_gate"] if quality else None,
+        "new_day_reports": nightly["reports"],
+        "new_day_nightly": nightly["total"],
+        "polda_report": m["polda_report"].seconds["total"],
+    }
+    ratios = {
+        "cold_ingest / floor": timed["cold_ingest"] / floor_s,
+        "noop_ingest / floor": timed["noop_ingest"] / floor_s,
+        "new_day_ingest / floor_new_day": timed["new_day_ingest"] / floor_new,
+        "new_day_nightly / floor_new_day": timed["new_day_nightly"] / floor_new,
+        "polda_report / floor": timed["polda_report"] / floor_s,
+    }
+    return {
+        "label": label(manifest),
+        "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "workload": manifest.__dict__ | {"polda_reported": polda},
+        "machine": machine(),
+        "seconds": timed,
+        "ratios": ratios,
+        "peak_mib": {name: x.peak_mib for name, x in m.items()},
+        "details": {name: {"seconds": x.seconds, "info": x.info} for name, x in m.items()},
+        "prefect": m["prefect_server"].seconds if prefect else None,
+    }
+
+
+def _largest_polda(workload: Path) -> str:
+    """The Polda with the most Polres in the workload's polres.csv."""
+    import csv
+    from collections import Counter
+
+    with open(workload / "data" / "reference" / "polres.csv", encoding="utf-8") as fh:
+        counts = Counter(row["kode_polda"] for row in csv.DictReader(fh))
+    return counts.most_common(1)[0][0]
+
+
+def record(result: dict, results_md: Path = RESULTS) -> Path:
+    """Add the result to `<results>.json` (one entry per workload label) and rewrite the Markdown."""
+    store = results_md.with_suffix(".json")
+    entries = json.loads(store.read_text()) if store.exists() else {}
+    entries[result["label"]] = result
+    store.write_text(json.dumps(entries, indent=2, sort_keys=True, default=str) + "\n")
+    results_md.write_text(markdown(entries))
+    return results_md
+
+
+def _order(label: str) -> tuple:
+    size, _, days = label.partition("-")
+    return ("TINY", "S", "M", "L").index(size) if size in SIZES else 9, days
+
+
+def markdown(entries: dict[str, dict]) -> str:
+    """RESULTS.md: the machine, then per workload the times, ratios and peak memory."""
+    labels = sorted(entries, key=_order)
+    latest = max(entries.values(), key=lambda e: e["measured_at"])
+    mach = latest["machine"]
+    lines = [
+        "# Benchmark results",
+        "",
+        "Written by `python -m benchmarks run` (`make bench`); do not edit by hand.",
+        "Ratios are to the floor measured in the same run: reading every file of the",
+        "workload with `lapsit.readers.read_submission` and nothing else. Each phase runs",
+        "in its own spawned process; times are wall-clock inside it, after its imports;",
+        "peak memory is the process's `ru_maxrss`. See `docs/performance.md`.",
+        "",
+        "## Machine",
+        "",
+        f"- CPU: {mach['cpu']}, {mach['cores']} cores; memory {mach['memory_gib']} GiB",
+        f"- {mach['os']}, Python {mach['python']}; code {mach['commit']}",
+        "- " + ", ".join(f"{p} {v}" for p, v in mach["packages"].items()),
+        "",
+        "## Times (seconds) and ratios to the floor",
+        "",
+        "| workload | files | pengamanan rows | floor | cold ingest | ×floor | nothing new | "
+        "new day: floor | new day: ingest | ×floor | quality gate | reports | nightly | "
+        "Polda report |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | "
+        "---: | ---: |",
+    ]
+    for name in labels:
+        e = entries[name]
+        s, r, w = e["seconds"], e["ratios"], e["workload"]
+        lines.append(
+            f"| {name} ({w['polres']} Polres × {w['days']} days) | {w['files']:,} | "
+            f"{w['pengamanan_rows']:,} | {s['floor']:.2f} | {s['cold_ingest']:.2f} | "
+            f"{r['cold_ingest / floor']:.2f} | {s['noop_ingest']:.2f} | "
+            f"{s['floor_new_day']:.3f} | {s['new_day_ingest']:.2f} | "
+            f"{r['new_day_ingest / floor_new_day']:.1f} | {_num(s['new_day_quality_gate'])} | "
+            f"{s['new_day_reports']:.2f} | {s['new_day_nightly']:.2f} | "
+            f"{s['polda_report']:.2f} |"
+        )
+    lines += [
+        "",
+        "*new day*: one more day of files (one per Polres) delivered on top of the history;",
+        "*nightly* = its ingest + quality gate over the curated tables + the Polda's reports",
+        "(the Polda and each of its Polres), without Prefect. *Polda report*: the Polda's own",
+        "report over the whole history (load the snapshot, build, render HTML and Markdown).",
+        "",
+        "## Peak memory (MiB, per phase process)",
+        "",
+        "| workload | floor | cold ingest | nothing new | new-day nightly | Polda report |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name in labels:
+        p = entries[name]["peak_mib"]
+        lines.append(
+            f"| {name} | {p['floor']:.0f} | {p['cold_ingest']:.0f} | {p['noop_ingest']:.0f} | "
+            f"{p['nightly_new_day']:.0f} | {p['polda_report']:.0f} |"
+        )
+    lines += [
+        "",
+        "## Prefect embedded server (apart from the ratios)",
+        "",
+        "| workload run | import prefect | server start (fresh database) | first flow run |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for name in labels:
+        pf = entries[name].get("prefect")
+        if pf:
+            lines.append(
+                f"| {name} | {pf['import']:.1f} | {pf['server_start']:.1f} | "
+                f"{pf['first_flow_run']:.1f} |"
+            )
+    lines += ["", "## When each was measured", ""]
+    lines += [f"- {name}: {entries[name]['measured_at']}" for name in labels]
+    return "\n".join(lines) + "\n"
+
+
+def _num(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def summary(result: dict) -> str:
+    """A few lines for the terminal."""
+    s, r = result["seconds"], result["ratios"]
+    lines = [f"workload {result['label']}: {result['workload']['files']:,} files"]
+    lines += [f"  {k:<22} {v:8.3f} s" for k, v in s.items() if v is not None]
+    lines += [f"  {k:<34} {v:8.2f}" for k, v in r.items()]
+    lines += [f"  peak {k:<17} {v:8.0f} MiB" for k, v in result["peak_mib"].items()]
+    if result["prefect"]:
+        lines += [f"  prefect {k:<14} {v:8.1f} s" for k, v in result["prefect"].items()]
+    return "\n".join(lines)

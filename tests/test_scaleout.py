@@ -1,0 +1,130 @@
+"""Incremental runs whose cost follows the new files, not the history."""
+
+import datetime as dt
+import os
+
+import polars as pl
+
+from lapsit import curated, ingest
+from lapsit.catalog import REGISTRY, table
+from lapsit.ingest import run_ingest
+from tests.builders import valid_sections, write
+
+T0 = dt.datetime(2024, 11, 20, 11, 0, tzinfo=dt.UTC)
+
+
+def _deliver(settings, name: str, day: dt.date, at: dt.datetime = T0):
+    path = write(settings.raw_dir / "balangan" / name, valid_sections(tanggal=day))
+    os.utime(path, (at.timestamp(), at.timestamp()))
+    return path
+
+
+def _count_hashes(monkeypatch) -> list:
+    hashed = []
+    real = ingest._sha256
+
+    def counting(path):
+        hashed.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(ingest, "_sha256", counting)
+    return hashed
+
+
+def test_registered_files_are_not_read_again(settings, ref, monkeypatch):
+    _deliver(settings, "2024-11-19.xlsx", dt.date(2024, 11, 19))
+    run_ingest(settings, ref)
+    reg = curated.read_registry(settings.curated_dir).row(0, named=True)
+    path = settings.raw_dir / "balangan" / "2024-11-19.xlsx"
+    assert (reg["ukuran"], reg["mtime_ns"]) == (path.stat().st_size, path.stat().st_mtime_ns)
+
+    hashed = _count_hashes(monkeypatch)
+    _deliver(settings, "2024-11-20.xlsx", dt.date(2024, 11, 20))
+    summary = run_ingest(settings, ref)
+    assert [o.delivery.rel for o in summary.outcomes] == ["balangan/2024-11-20.xlsx"]
+    assert summary.skipped == {"balangan": 1}
+    assert hashed == ["2024-11-20.xlsx"]  # the registered file was not read
+
+
+def test_a_file_changed_in_place_is_hashed_and_looked_at_again(settings, ref, monkeypatch):
+    path = _deliver(settings, "2024-11-20.xlsx", dt.date(2024, 11, 20))
+    run_ingest(settings, ref)
+    hashed = _count_hashes(monkeypatch)
+    # Same name, same modification time, other bytes (so another size): read again.
+    sections = valid_sections()
+    sections["pengamanan"][0]["keterangan"] = "Koreksi: tambahan personel dari Polda"
+    sections["laporan"]["dibuat_pada"] = dt.datetime(2024, 11, 20, 19, 0)
+    write(path, sections)
+    os.utime(path, (T0.timestamp(), T0.timestamp()))
+    summary = run_ingest(settings, ref)
+    assert hashed == ["2024-11-20.xlsx"]
+    assert [o.status for o in summary.outcomes] == ["diterima"]
+    # Touched but unchanged: hashed (the stamp differs), then skipped as the same content.
+    hashed.clear()
+    later = (T0 + dt.timedelta(hours=2)).timestamp()
+    os.utime(path, (later, later))
+    summary = run_ingest(settings, ref)
+    assert hashed == ["2024-11-20.xlsx"] and summary.outcomes == []
+
+
+def test_a_registry_without_file_stamps_still_skips_by_content(settings, ref):
+    _deliver(settings, "2024-11-20.xlsx", dt.date(2024, 11, 20))
+    run_ingest(settings, ref)
+    t = table(settings.curated_dir, REGISTRY)
+    old = curated.read(t).drop("ukuran", "mtime_ns")  # as written before the columns existed
+    old.write_delta(t.uri, mode="overwrite", delta_write_options={"schema_mode": "overwrite"})
+    assert "ukuran" not in curated.read(t).columns
+    before = curated.version(t)
+    assert run_ingest(settings, ref).outcomes == []
+    assert curated.version(t) == before  # nothing new, nothing committed
+    _deliver(settings, "2024-11-19.xlsx", dt.date(2024, 11, 19))
+    run_ingest(settings, ref)
+    reg = curated.read_registry(settings.curated_dir).sort("path")
+    assert reg["ukuran"].is_null().to_list() == [False, True]  # the new row is stamped
+
+
+def test_slice_predicate_is_balanced_and_groups_dates():
+    keys = [
+        {"kode_polda": "kalsel", "kode_polres": p, "kode_pemilihan": "pilkada-2024", "tanggal": d}
+        for p in ("balangan", "tabalong", "tapin")
+        for d in (dt.date(2024, 11, 19), dt.date(2024, 11, 20))
+    ]
+    predicate = curated.slice_predicate(keys)
+    assert predicate.count("tanggal IN ('2024-11-19', '2024-11-20')") == 3
+    assert predicate.count(" OR ") == 2
+    # Thousands of slices stay shallow (a flat OR chain overflowed delta-rs's stack).
+    many = [
+        {**keys[0], "kode_polres": f"polres-{i}", "tanggal": dt.date(2024, 1, 1)}
+        for i in range(4096)
+    ]
+    deepest = max(_depths(curated.slice_predicate(many)))
+    assert deepest <= 14
+
+
+def _depths(text: str):
+    depth = 0
+    for ch in text:
+        depth += ch == "("
+        depth -= ch == ")"
+        yield depth
+
+
+def test_thousands_of_slices_replace_in_one_transaction(settings):
+    t = table(settings.curated_dir, "satgas")
+    days = [dt.date(2020, 1, 1) + dt.timedelta(days=i) for i in range(3000)]
+    rows = pl.DataFrame(
+        {
+            "kode_polda": "kalsel",
+            "kode_polres": "balangan",
+            "kode_pemilihan": "pilkada-2024",
+            "kode_tahapan": "kampanye",
+            "tanggal": days,
+            "id_submisi": "x",
+            "satgas": "preventif",
+            "personel": 1,
+        }
+    )
+    keys = rows.select("kode_polda", "kode_polres", "kode_pemilihan", "tanggal").to_dicts()
+    assert curated.replace_slices(t, rows, keys)
+    assert curated.replace_slices(t, rows.with_columns(personel=pl.lit(2)), keys)
+    assert curated.read(t)["personel"].to_list() == [2] * 3000
