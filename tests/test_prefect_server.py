@@ -8,15 +8,11 @@ with its errors, the artifact and the custom event.
 
 import asyncio
 import json
-import os
-import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 from prefect.client.orchestration import PrefectClient
 from prefect.client.schemas.filters import (
@@ -28,73 +24,22 @@ from prefect.client.schemas.filters import (
 from prefect.events.filters import EventFilter, EventNameFilter
 
 from tests.builders import valid_sections, write
+from tests.prefect_server import environment, running_server
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 PREFECT = [sys.executable, "-m", "prefect"]
-STARTUP_SECONDS = 90
 # The server records task runs and events from its event stream, a few seconds behind.
 RECORDING_SECONDS = 45
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _environment(home: Path, **extra: str) -> dict[str, str]:
-    """This process's environment without any Prefect setting (the test harness sets some)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "LAPSIT_"))}
-    env.update(
-        PREFECT_HOME=str(home),
-        PREFECT_SERVER_ANALYTICS_ENABLED="false",
-        PREFECT_LOGGING_LEVEL="WARNING",
-        **extra,
-    )
-    return env
-
-
 @pytest.fixture
 def prefect_server(tmp_path):
-    """`prefect server start` on a free loopback port; yields the API URL; always stopped."""
-    port = _free_port()
+    """`prefect server start` on a free loopback port; yields (API URL, its PREFECT_HOME)."""
     home = tmp_path / "prefect-home"
-    log = (tmp_path / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [*PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        env=_environment(home),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # its own process group, stopped as a whole below
-    )
-    api = f"http://127.0.0.1:{port}/api"
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"prefect server exited: {(tmp_path / 'server.log').read_text()}")
-            try:
-                if httpx.get(f"{api}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"prefect server did not start: {(tmp_path / 'server.log').read_text()}"
-                )
-            time.sleep(0.5)
+    with running_server(home) as api:
         yield api, home
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-        log.close()
 
 
 async def _read_back(api: str, flow_run_name: str) -> tuple:
@@ -133,7 +78,7 @@ def test_a_rejected_submission_shows_on_a_real_server(prefect_server, tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "flows.cli", "ingest", "--data-dir", str(data)],
         cwd=ROOT,
-        env=_environment(home, PREFECT_API_URL=api),
+        env=environment(home, PREFECT_API_URL=api),
         capture_output=True,
         text=True,
         timeout=180,

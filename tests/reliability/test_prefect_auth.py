@@ -7,67 +7,24 @@ client given `auth_string` works.
 """
 
 import base64
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import httpx
 import pytest
 from prefect.client.orchestration import SyncPrefectClient
 
+from tests.prefect_server import running_server
+
 AUTH = "polda:kalsel-rahasia"
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """`prefect server start` with authentication; yields its API URL."""
     home = tmp_path_factory.mktemp("prefect-home")
-    port = _free_port()
-    env = {
-        **os.environ,
-        "PREFECT_HOME": str(home),
-        "PREFECT_SERVER_API_AUTH_STRING": AUTH,
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    }
-    env.pop("PREFECT_API_URL", None)
-    prefect = Path(sys.executable).with_name("prefect")
-    command = [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--no-ui", "--no-services", "--analytics-off"]
-    log = (home / "server.log").open("wb")
-    proc = subprocess.Popen(command, env=env, stdout=log, stderr=log, start_new_session=True)
-    url = f"http://127.0.0.1:{port}/api"
-    try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, (home / "server.log").read_text()
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
-        else:
-            pytest.fail("the Prefect server did not start in 90 s")
+    options = ("--no-ui", "--no-services", "--analytics-off")
+    with running_server(home, *options, PREFECT_SERVER_API_AUTH_STRING=AUTH) as url:
         yield url
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)  # the server and the workers it started
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
 
 
 def _basic(credentials: str) -> dict[str, str]:
