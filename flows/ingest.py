@@ -12,7 +12,8 @@ from lapsit.ingest import IngestSummary, run_ingest
 from lapsit.reference import Reference
 from lapsit.settings import Settings
 from schemas.choices import DITOLAK
-from tasks.ingest import STEPS, load_reference, publish_rejections, record_submission
+from tasks.ingest import STEPS, publish_rejections, record_submission
+from tasks.reference import load_reference
 
 
 def record_outcomes(summary: IngestSummary, ref: Reference, settings: Settings) -> str:

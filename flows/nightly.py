@@ -22,7 +22,7 @@ from lapsit.report.stage import polda_codes, polda_scope
 from lapsit.settings import Settings
 from lapsit.validate import today_in
 from schemas.choices import DITOLAK
-from tasks.ingest import load_reference
+from tasks.reference import load_reference
 
 NIGHTLY_ARTIFACT = "ringkasan-malam"
 

@@ -7,8 +7,8 @@ from prefect.states import Completed, Failed, State
 
 from flows.params import FolderData
 from lapsit.settings import Settings
-from tasks.ingest import load_reference
 from tasks.quality import publish_quality, run_quality_gate
+from tasks.reference import load_reference
 
 
 @flow(name="quality", flow_run_name="quality {data_dir}", log_prints=False)

@@ -11,7 +11,8 @@ from lapsit.report.build import Report
 from lapsit.report.render import render_markdown
 from lapsit.report.stage import polda_codes
 from lapsit.settings import Settings
-from tasks.report import build_reports, load_reference, load_snapshot, write_report
+from tasks.reference import load_reference
+from tasks.report import build_reports, load_snapshot, write_report
 
 
 def artifact_key(kode_polda: str, tanggal: dt.date) -> str:

@@ -5,9 +5,8 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
 
-from lapsit import curated, ingest, outcomes, reference
+from lapsit import curated, ingest, outcomes
 
-load_reference = task(reference.load_reference, name="load_reference", cache_policy=NO_CACHE)
 discover_files = task(
     ingest.discover, name="discover_files", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE
 )

@@ -3,10 +3,8 @@
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from lapsit import reference
 from lapsit.report import build, data, render
 
-load_reference = task(reference.load_reference, name="load_reference", cache_policy=NO_CACHE)
 load_snapshot = task(
     data.load, name="load_snapshot", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE
 )
