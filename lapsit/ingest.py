@@ -71,11 +71,10 @@ class Outcome:
 
 @dataclass
 class IngestSummary:
-    """Counts of a run per Polres and status, plus what it wrote."""
+    """Counts of a run per Polres and status."""
 
     outcomes: list[Outcome]
     skipped: Counter
-    versions: dict[str, int | None]
 
     def counts(self) -> dict[str, Counter]:
         per: dict[str, Counter] = {}
@@ -385,15 +384,10 @@ def write_reports(outcomes: list[Outcome], settings: Settings, ref: Reference) -
             out.error_report = path.relative_to(settings.data_dir).as_posix()
 
 
-def write_curated(
-    keys: list[dict], rows: dict[str, pl.DataFrame], settings: Settings
-) -> dict[str, int | None]:
+def write_curated(keys: list[dict], rows: dict[str, pl.DataFrame], settings: Settings) -> None:
     """Replace the slices in every section table; one transaction per table."""
-    versions = {}
     for t in section_tables(settings.curated_dir):
         curated.replace_slices(t, rows[t.name], keys)
-        versions[t.name] = curated.version(t)
-    return versions
 
 
 @dataclass(frozen=True)
@@ -423,10 +417,10 @@ def run_ingest(
         outcomes += duplicate_outcomes(duplicates)
         steps.write_reports(outcomes, settings, ref)
         keys, rows = curated_writes(outcomes, ref)
-        versions = steps.write_curated(keys, rows, settings)
+        steps.write_curated(keys, rows, settings)
         if outcomes:
             steps.write_registry(
                 settings.curated_dir,
                 updated_registry(registry, registry_rows(outcomes, now), superseded),
             )
-    return IngestSummary(outcomes=outcomes, skipped=skipped, versions=versions)
+    return IngestSummary(outcomes=outcomes, skipped=skipped)
