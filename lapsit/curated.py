@@ -10,6 +10,7 @@ from deltalake import DeltaTable
 from deltalake.exceptions import CommitFailedError, TableNotFoundError
 
 from lapsit.catalog import LINEAGE_COLUMNS, REGISTRY, Table, table
+from schemas.choices import DIGANTIKAN
 from schemas.contract import columns
 
 REGISTRY_SCHEMA = {
@@ -55,15 +56,22 @@ def read(t: Table, *, as_of: int | None = None) -> pl.DataFrame | None:
         return None
 
 
-def read_registry(curated_dir: Path) -> pl.DataFrame:
-    """The registry `submisi`; empty with its schema before the first ingest."""
-    frame = read(table(curated_dir, REGISTRY))
-    if frame is None:
-        return pl.DataFrame(schema=REGISTRY_SCHEMA)
-    return frame.select(
-        pl.col(c).cast(dtype) if c in frame.columns else pl.lit(None, dtype).alias(c)
-        for c, dtype in REGISTRY_SCHEMA.items()
-    )
+def read_registry(curated_dir: Path, columns: Iterable[str] | None = None) -> pl.DataFrame:
+    """The registry `submisi`, or only its `columns`; empty before the first ingest."""
+    schema = {c: REGISTRY_SCHEMA[c] for c in columns} if columns else REGISTRY_SCHEMA
+    t = table(curated_dir, REGISTRY)
+    if not exists(t):
+        return pl.DataFrame(schema=schema)
+    try:
+        scan = pl.scan_delta(t.uri)
+        present = scan.collect_schema()
+    except TableNotFoundError:
+        return pl.DataFrame(schema=schema)
+    # Columns added to REGISTRY_SCHEMA after a registry was written read as null.
+    return scan.select(
+        pl.col(c).cast(dtype) if c in present else pl.lit(None, dtype).alias(c)
+        for c, dtype in schema.items()
+    ).collect()
 
 
 def _literal(value: object) -> str:
@@ -160,14 +168,45 @@ def _align(rows: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
     return rows.select(order)
 
 
-def write_registry(curated_dir: Path, registry: pl.DataFrame) -> None:
-    """Write the whole registry as one new version."""
+def add_to_registry(curated_dir: Path, rows: pl.DataFrame, superseded: list[dict]) -> None:
+    """Add the rows of new files and mark the rows they supersede, in one transaction.
+
+    Without supersession the rows are appended; otherwise one merge inserts them
+    and sets `status` and `digantikan_oleh` of the superseded rows (matched on
+    `id_submisi` and `path`). The registry is never rewritten whole: the cost
+    follows the new files. A registry written before a column was added to
+    REGISTRY_SCHEMA gains it (null in its old rows).
+    """
     t = table(curated_dir, REGISTRY)
-    frame = registry.select(pl.col(c).cast(d) for c, d in REGISTRY_SCHEMA.items())
-    mode = "overwrite" if exists(t) else "append"
-    # `merge`: a registry written before a column was added to REGISTRY_SCHEMA gains it.
-    options = {"schema_mode": "merge"}
-    _with_retry(lambda: frame.write_delta(t.uri, mode=mode, delta_write_options=options))
+    frame = rows.select(pl.col(c).cast(d) for c, d in REGISTRY_SCHEMA.items())
+    if not superseded or not exists(t):
+        options = {"schema_mode": "merge"}
+        _with_retry(lambda: frame.write_delta(t.uri, mode="append", delta_write_options=options))
+        return
+    marks = pl.DataFrame(
+        superseded, schema={"id_submisi": pl.Utf8, "path": pl.Utf8, "digantikan_oleh": pl.Utf8}
+    ).with_columns(pl.lit(DIGANTIKAN).alias("status"))
+    source = pl.concat([frame, marks], how="diagonal_relaxed").select(frame.columns)
+
+    def merge() -> None:
+        (
+            DeltaTable(t.uri)
+            .merge(
+                source.to_arrow(),
+                predicate="t.id_submisi = s.id_submisi AND t.path = s.path",
+                source_alias="s",
+                target_alias="t",
+                merge_schema=True,
+            )
+            .when_matched_update(
+                updates={"status": "s.status", "digantikan_oleh": "s.digantikan_oleh"}
+            )
+            # Marks carry only their key; a row of a new file always has its inbox.
+            .when_not_matched_insert_all(predicate="s.kode_polres IS NOT NULL")
+            .execute()
+        )
+
+    _with_retry(merge)
 
 
 def section_rows(section: pl.DataFrame, lineage: dict) -> pl.DataFrame:

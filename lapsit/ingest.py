@@ -1,10 +1,11 @@
 """Ingestion as plain functions: inboxes -> verdicts -> curated tables and registry.
 
-Order of writes: error reports, then the section tables (one transaction per
-table, replacing whole submission slices), then the registry last. The
-registry is the commit record: a file is only "seen" once the registry says
-so, and rewriting a slice is idempotent, so a run that crashes half-way is
-completed by the next one.
+New files are taken in batches (`Settings.batch_files`). Order of writes per
+batch: error reports, then the section tables (one transaction per table,
+replacing whole submission slices), then the batch's rows of the registry
+last. The registry is the commit record: a file is only "seen" once the
+registry says so, and rewriting a slice is idempotent, so a run that crashes
+half-way is completed by the next one.
 """
 
 import datetime as dt
@@ -103,35 +104,57 @@ def discover(raw_dir: Path) -> list[Delivery]:
     """Every regular file in every inbox `raw/<kode_polres>/`, in order of delivery, then name.
 
     Hidden files and symbolic links are passed over: a link could point out
-    of the inbox, and editors leave hidden lock files beside workbooks.
+    of the inbox, and editors leave hidden lock files beside workbooks. One
+    `scandir` pass and one `stat` per file: listing is paid on the whole
+    history every run, so it stays a small constant per file.
     """
-    found = []
+    found: list[Delivery] = []
     if not raw_dir.is_dir():
         return found
-    for inbox in sorted(p for p in raw_dir.iterdir() if p.is_dir() and not p.is_symlink()):
-        if inbox.name.startswith("."):
-            continue
-        for path in sorted(inbox.rglob("*")):
-            rel_parts = path.relative_to(inbox).parts
-            if any(part.startswith((".", "~$")) for part in rel_parts):
-                continue
-            if path.is_symlink() or not path.is_file():
-                continue
-            try:
-                stat = path.stat()
-            except OSError:
-                continue  # gone since it was listed: seen again next run
+    with os.scandir(raw_dir) as entries:
+        inboxes = sorted(
+            (e for e in entries if not e.name.startswith(".") and e.is_dir(follow_symlinks=False)),
+            key=lambda e: e.name,
+        )
+    for inbox in inboxes:
+        inbox_name = _printable(inbox.name)
+        for path, rel, stat in _files(inbox.path, inbox.name):
             found.append(
                 Delivery(
-                    path=path,
-                    rel=_printable(path.relative_to(raw_dir).as_posix()),
-                    inbox=_printable(inbox.name),
+                    path=Path(path),
+                    rel=_printable(rel),
+                    inbox=inbox_name,
                     received=dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC),
                     size=stat.st_size,
                     mtime_ns=stat.st_mtime_ns,
                 )
             )
-    return sorted(found, key=lambda d: (d.received, d.rel))
+    found.sort(key=lambda d: (d.received, d.rel))
+    return found
+
+
+def _files(folder: str, rel: str) -> Iterator[tuple[str, str, os.stat_result]]:
+    """(path, path relative to raw/, stat) of the regular files under `folder`, depth first.
+
+    Names starting with `.` or `~$` are passed over, files and folders alike;
+    so are symbolic links. A file gone since it was listed is seen again next run.
+    """
+    try:
+        with os.scandir(folder) as entries:
+            listed = sorted(entries, key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in listed:
+        if entry.name.startswith((".", "~$")) or entry.is_symlink():
+            continue
+        child = f"{rel}/{entry.name}"
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _files(entry.path, child)
+            elif entry.is_file(follow_symlinks=False):
+                yield entry.path, child, entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
 
 
 def _printable(name: str) -> str:
@@ -149,23 +172,41 @@ def split_new(
 
     A file whose path, size and modification time (ns) equal a registered row's is
     that row's file and is skipped without being read; any other file is hashed. A
-    file that cannot be read to be hashed is left for the next run.
+    file that cannot be read to be hashed is left for the next run. The registry is
+    matched with joins, and only the rows sharing a hash with an unknown file are
+    looked at one by one, so the cost follows the new files, not the history.
     """
-    seen_pairs = set(zip(registry["id_submisi"], registry["path"], strict=True))
-    stamped = set(registry.select("path", "ukuran", "mtime_ns").drop_nulls().iter_rows())
-    first_path: dict[tuple[str, str], str] = {}
-    ordered = registry.sort("diproses_pada", "path")
-    for inbox, sha, path in ordered.select("kode_polres", "id_submisi", "path").iter_rows():
-        first_path.setdefault((inbox, sha), path)
-    new, duplicates, skipped = [], [], Counter()
-    for d in deliveries:
-        if (d.rel, d.size, d.mtime_ns) in stamped:
+    skipped: Counter = Counter()
+    listed = pl.DataFrame(
+        {
+            "i": range(len(deliveries)),
+            "path": [d.rel for d in deliveries],
+            "ukuran": [d.size for d in deliveries],
+            "mtime_ns": [d.mtime_ns for d in deliveries],
+        },
+        schema={"i": pl.Int64, "path": pl.Utf8, "ukuran": pl.Int64, "mtime_ns": pl.Int64},
+    )
+    stamps = registry.select("path", "ukuran", "mtime_ns").drop_nulls().unique()
+    known = set(listed.join(stamps, on=["path", "ukuran", "mtime_ns"], how="semi")["i"])
+    unknown = []
+    for i, d in enumerate(deliveries):
+        if i in known:
             skipped[d.inbox] += 1
             continue
         try:
-            key = (d.inbox, d.sha256)
+            d.sha256  # noqa: B018 (hashes the file once; cached on the delivery)
         except OSError:
             continue  # gone or unreadable since it was listed: seen again next run
+        unknown.append(d)
+    related = registry.filter(pl.col("id_submisi").is_in({d.sha256 for d in unknown}))
+    seen_pairs = set(zip(related["id_submisi"], related["path"], strict=True))
+    first_path: dict[tuple[str, str], str] = {}
+    ordered = related.sort("diproses_pada", "path")
+    for inbox, sha, path in ordered.select("kode_polres", "id_submisi", "path").iter_rows():
+        first_path.setdefault((inbox, sha), path)
+    new, duplicates = [], []
+    for d in unknown:
+        key = (d.inbox, d.sha256)
         if (d.sha256, d.rel) in seen_pairs:
             skipped[d.inbox] += 1
         elif key in first_path:
@@ -390,15 +431,53 @@ def write_curated(keys: list[dict], rows: dict[str, pl.DataFrame], settings: Set
         curated.replace_slices(t, rows[t.name], keys)
 
 
+Validate = Callable[[list[Delivery], Reference, Settings], list[Outcome]]
+
+
+def in_order(
+    validate: Validate, batches: list[list[Delivery]], ref: Reference, settings: Settings
+) -> Iterator[list[Outcome]]:
+    """Validate the batches one after the other, in this process."""
+    for batch in batches:
+        yield validate(batch, ref, settings)
+
+
 @dataclass(frozen=True)
 class Steps:
-    """The steps of an ingest run; the flow passes Prefect tasks wrapping these same functions."""
+    """The steps of an ingest run; the flow passes Prefect tasks wrapping these same functions.
+
+    `schedule(validate, batches, ref, settings)` yields the outcomes of each batch in
+    the batches' order; the flow's version spreads them over its task runner.
+    """
 
     discover: Callable = discover
-    validate: Callable = validate_deliveries
+    validate: Validate = validate_deliveries
     write_reports: Callable = write_reports
     write_curated: Callable = write_curated
-    write_registry: Callable = curated.write_registry
+    write_registry: Callable = curated.add_to_registry
+    schedule: Callable[..., Iterator[list[Outcome]]] = in_order
+
+
+# The registry columns an ingest decides with (skipping, duplicates, supersession).
+DECISION_COLUMNS = (
+    "id_submisi",
+    "path",
+    "kode_polres",
+    "waktu_terima",
+    "kode_pemilihan",
+    "tanggal",
+    "status",
+    "digantikan_oleh",
+    "dibuat_pada",
+    "diproses_pada",
+    "ukuran",
+    "mtime_ns",
+)
+
+
+def batches_of(deliveries: list[Delivery], size: int) -> list[list[Delivery]]:
+    """The new files cut into batches of `size`, in order of delivery."""
+    return [deliveries[i : i + size] for i in range(0, len(deliveries), size)]
 
 
 def run_ingest(
@@ -407,20 +486,59 @@ def run_ingest(
     now: dt.datetime | None = None,
     steps: Steps = Steps(),
 ) -> IngestSummary:
-    """Ingest every new file of every inbox, one ingest per data dir at a time."""
+    """Ingest every new file of every inbox, one ingest per data dir at a time.
+
+    The new files are validated and committed in batches of `settings.batch_files`:
+    per batch, one schema validation per section, the error reports, one Delta
+    transaction per table, then its registry rows. A batch that is committed stays
+    committed if a later one fails; the next run takes up the rest. Memory follows
+    the batch size, not the number of new files.
+    """
     now = now or dt.datetime.now(dt.UTC)
     with ingest_lock(settings.curated_dir):
-        registry = curated.read_registry(settings.curated_dir)
+        registry = curated.read_registry(settings.curated_dir, DECISION_COLUMNS)
         new, duplicates, skipped = split_new(steps.discover(settings.raw_dir), registry)
-        outcomes = steps.validate(new, ref, settings)
-        superseded = resolve_supersession(outcomes, registry)
-        outcomes += duplicate_outcomes(duplicates)
-        steps.write_reports(outcomes, settings, ref)
-        keys, rows = curated_writes(outcomes, ref)
-        steps.write_curated(keys, rows, settings)
-        if outcomes:
-            steps.write_registry(
-                settings.curated_dir,
-                updated_registry(registry, registry_rows(outcomes, now), superseded),
-            )
-    return IngestSummary(outcomes=outcomes, skipped=skipped)
+        every: list[Outcome] = []
+        pending = duplicate_outcomes(duplicates)
+        validated = steps.schedule(
+            steps.validate, batches_of(new, settings.batch_files), ref, settings
+        )
+        for outcomes in validated:
+            superseded = resolve_supersession(outcomes, registry)
+            _mark_superseded(every, superseded)
+            outcomes, pending = outcomes + pending, []
+            registry = _commit(outcomes, superseded, registry, ref, settings, now, steps)
+            every += outcomes
+        if pending:  # only duplicates: nothing to validate
+            _commit(pending, [], registry, ref, settings, now, steps)
+            every += pending
+    return IngestSummary(outcomes=every, skipped=skipped)
+
+
+def _mark_superseded(earlier: list[Outcome], superseded: list[dict]) -> None:
+    """Outcomes of earlier batches of this run that a later batch supersedes say so."""
+    by_key = {(o.delivery.sha256, o.delivery.rel): o for o in earlier if o.status == DITERIMA}
+    for update in superseded:
+        out = by_key.get((update["id_submisi"], update["path"]))
+        if out is not None:
+            out.status, out.superseded_by = DIGANTIKAN, update["digantikan_oleh"]
+
+
+def _commit(
+    outcomes: list[Outcome],
+    superseded: list[dict],
+    registry: pl.DataFrame,
+    ref: Reference,
+    settings: Settings,
+    now: dt.datetime,
+    steps: Steps,
+) -> pl.DataFrame:
+    """Write one batch (error reports, tables, then registry); returns the registry after it."""
+    steps.write_reports(outcomes, settings, ref)
+    keys, rows = curated_writes(outcomes, ref)
+    steps.write_curated(keys, rows, settings)
+    new_rows = registry_rows(outcomes, now)
+    steps.write_registry(settings.curated_dir, new_rows, superseded)
+    for out in outcomes:
+        out.result = None  # the section frames are in the tables now; keep memory per batch
+    return updated_registry(registry, new_rows.select(registry.columns), superseded)

@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     max_file_bytes: int = 20 * 1024 * 1024
     # Rows above this count in one sheet are refused.
     max_rows: int = 5_000
+    # New files validated and committed together (one Delta transaction per table per batch);
+    # memory of an ingest grows with this, not with the number of new files.
+    batch_files: int = Field(2000, ge=1)
     # Days of time travel that table maintenance (vacuum) keeps; older versions end.
     retensi_hari: int = Field(30, ge=0)
 

@@ -18,7 +18,7 @@ write_error_reports = task(
 )
 write_curated = task(ingest.write_curated, name="write_curated", retries=2, cache_policy=NO_CACHE)
 write_registry = task(
-    curated.write_registry, name="write_registry", retries=2, cache_policy=NO_CACHE
+    curated.add_to_registry, name="write_registry", retries=2, cache_policy=NO_CACHE
 )
 
 STEPS = ingest.Steps(

@@ -4,10 +4,13 @@ import datetime as dt
 import os
 
 import polars as pl
+import pytest
+from deltalake import DeltaTable
 
 from lapsit import curated, ingest
 from lapsit.catalog import REGISTRY, table
 from lapsit.ingest import run_ingest
+from lapsit.settings import Settings
 from tests.builders import valid_sections, write
 
 T0 = dt.datetime(2024, 11, 20, 11, 0, tzinfo=dt.UTC)
@@ -128,3 +131,103 @@ def test_thousands_of_slices_replace_in_one_transaction(settings):
     assert curated.replace_slices(t, rows, keys)
     assert curated.replace_slices(t, rows.with_columns(personel=pl.lit(2)), keys)
     assert curated.read(t)["personel"].to_list() == [2] * 3000
+
+
+def _season(settings, days: int = 6) -> None:
+    """`days` daily reports of Balangan, plus a correction of the second day made later."""
+    for i in range(days):
+        day = dt.date(2024, 11, 15) + dt.timedelta(days=i)
+        at = dt.datetime.combine(day, dt.time(12), dt.UTC)
+        _deliver(settings, f"{day}.xlsx", day, at)
+    fix = valid_sections(tanggal=dt.date(2024, 11, 16))
+    fix["laporan"]["dibuat_pada"] = dt.datetime(2024, 11, 16, 21, 0)
+    fix["pengamanan"][0]["personel_polri"] = 99
+    # Delivered last and made last of its day: it wins, in whichever batch it lands.
+    path = write(settings.raw_dir / "balangan" / "2024-11-16-revisi.xlsx", fix)
+    later = dt.datetime(2024, 11, 30, tzinfo=dt.UTC).timestamp()
+    os.utime(path, (later, later))
+
+
+def _tables(settings) -> dict[str, pl.DataFrame]:
+    out = {}
+    for name in ("pengamanan", "satgas", "kesiapan", "kejadian", "netralitas"):
+        frame = curated.read(table(settings.curated_dir, name))
+        out[name] = frame.sort(frame.columns) if frame is not None else None
+    reg = curated.read_registry(settings.curated_dir).drop("diproses_pada")
+    out["submisi"] = reg.sort("path")
+    return out
+
+
+def test_batches_give_the_tables_of_one_batch(tmp_path, ref):
+    one = Settings(data_dir=tmp_path / "one")
+    small = Settings(data_dir=tmp_path / "small", batch_files=2)
+    for s in (one, small):
+        _season(s)
+        summary = run_ingest(s, ref)
+        assert summary.totals() == {"diterima": 6, "digantikan": 1}
+    expected, got = _tables(one), _tables(small)
+    for name, frame in expected.items():
+        assert got[name].equals(frame), name
+    # 7 files in batches of 2: four registry commits, one per batch (no rewrite of the whole).
+    history = DeltaTable(table(small.curated_dir, REGISTRY).uri).history()
+    assert len(history) == 4
+    day = curated.read(table(small.curated_dir, "pengamanan")).filter(
+        pl.col("tanggal") == dt.date(2024, 11, 16)
+    )
+    fix = [r["personel_polri"] for r in valid_sections()["pengamanan"]]
+    assert day["personel_polri"].sum() == 99 + sum(fix[1:])  # the correction won
+
+
+def test_a_batch_that_fails_leaves_the_committed_ones_and_the_rerun_finishes(tmp_path, ref):
+    settings = Settings(data_dir=tmp_path / "data", batch_files=3)
+    _season(settings)
+    calls = []
+
+    def fail_second_batch(keys, rows, s):
+        calls.append(len(keys))
+        if len(calls) == 2:
+            raise OSError("disk hilang")
+        ingest.write_curated(keys, rows, s)
+
+    with pytest.raises(OSError):
+        run_ingest(settings, ref, steps=ingest.Steps(write_curated=fail_second_batch))
+    assert curated.read_registry(settings.curated_dir).height == 3  # the first batch only
+    summary = run_ingest(settings, ref)
+    assert len(summary.outcomes) == 4 and summary.skipped == {"balangan": 3}
+    reference = Settings(data_dir=tmp_path / "reference")
+    _season(reference)
+    run_ingest(reference, ref)
+    expected = _tables(reference)
+    for name, frame in _tables(settings).items():
+        if name == "submisi":
+            frame, want = frame.drop("waktu_terima"), expected[name].drop("waktu_terima")
+        else:
+            want = expected[name]
+        assert frame.equals(want), name
+
+
+def test_registry_rows_are_added_not_rewritten(settings, ref):
+    _deliver(settings, "2024-11-19.xlsx", dt.date(2024, 11, 19))
+    run_ingest(settings, ref)
+    t = DeltaTable(table(settings.curated_dir, REGISTRY).uri)
+    first = set(t.file_uris())
+    _deliver(settings, "2024-11-20.xlsx", dt.date(2024, 11, 20))
+    run_ingest(settings, ref)
+    t.update_incremental()
+    assert first < set(t.file_uris())  # the first file is kept, one file added
+    # A correction marks the old row by a merge that rewrites only the file holding it.
+    fix = valid_sections(tanggal=dt.date(2024, 11, 20))
+    fix["laporan"]["dibuat_pada"] = dt.datetime(2024, 11, 20, 22, 0)
+    write(settings.raw_dir / "balangan" / "2024-11-20-revisi.xlsx", fix)
+    summary = run_ingest(settings, ref)
+    t.update_incremental()
+    assert first <= set(t.file_uris())  # the 19th's row was not touched
+    reg = curated.read_registry(settings.curated_dir).sort("path")
+    assert reg["path"].to_list() == [
+        "balangan/2024-11-19.xlsx",
+        "balangan/2024-11-20-revisi.xlsx",
+        "balangan/2024-11-20.xlsx",
+    ]
+    assert reg["status"].to_list() == ["diterima", "diterima", "digantikan"]
+    new_id = summary.outcomes[0].delivery.sha256
+    assert reg["digantikan_oleh"].to_list() == [None, None, new_id]
