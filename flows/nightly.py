@@ -16,7 +16,7 @@ from flows.report import report_flow
 from lapsit.errors import mask_nrp
 from lapsit.ingest import IngestSummary
 from lapsit.outcomes import counts_message
-from lapsit.quality import QualityResult
+from lapsit.quality import BARU, QualityResult
 from lapsit.reference import Reference
 from lapsit.report.stage import polda_codes, polda_scope
 from lapsit.settings import Settings
@@ -106,7 +106,8 @@ def nightly_flow(
     dates = report_dates(ref, report_date, kode_polda, dt.datetime.now(dt.UTC))
     # Subflows: an exception (reference, unreadable table) propagates and fails the night.
     summary = ingest_flow(data_dir=data_dir)
-    quality_state = quality_flow(data_dir=data_dir, return_state=True)
+    # Only what came in since the last gate that passed; the weekly run checks everything.
+    quality_state = quality_flow(data_dir=data_dir, lingkup=BARU, return_state=True)
     quality = quality_state.result(raise_on_failure=False)
     if not isinstance(quality, QualityResult):
         raise quality if isinstance(quality, BaseException) else RuntimeError(quality_state.message)

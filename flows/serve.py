@@ -5,7 +5,8 @@ time zone (`zona_waktu` of its Polres in polres.csv), each run limited to its
 Polda. Ingest and nightly runs are limited to one at a time per deployment
 (later ones wait in the queue); overlapping ingests from anywhere else wait on
 the data dir's file lock. The maintenance deployment compacts and vacuums the
-curated tables every Sunday at 03:00.
+curated tables every Sunday at 03:00; at 04:00 the quality deployment checks
+the whole tables (the nightly checks only what is new).
 """
 
 from pathlib import Path
@@ -19,6 +20,7 @@ from flows.maintenance import maintenance_flow
 from flows.nightly import nightly_flow
 from flows.quality import quality_flow
 from flows.report import report_flow
+from lapsit.quality import PENUH
 from lapsit.reference import Reference
 from lapsit.report.stage import polda_codes, polda_scope
 
@@ -26,6 +28,8 @@ DEPLOYMENT = "lapsit"
 NIGHTLY_CRON = "0 23 * * *"
 # Sundays at 03:00, after the Saturday night run and before Sunday's submissions.
 MAINTENANCE_CRON = "0 3 * * 0"
+# Sundays at 04:00, after maintenance: the quality gate over the whole tables.
+FULL_QUALITY_CRON = "0 4 * * 0"
 TAGS = ["lapsit"]
 ONE_AT_A_TIME = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE)
 
@@ -49,6 +53,16 @@ def maintenance_schedule(ref: Reference) -> Cron:
         MAINTENANCE_CRON,
         timezone=polda_scope(ref, polda_codes(ref)[0]).zona_waktu,
         slug="pemeliharaan-mingguan",
+    )
+
+
+def full_quality_schedule(ref: Reference) -> Cron:
+    """Weekly quality gate over the whole tables, in the time zone of the first Polda."""
+    return Cron(
+        FULL_QUALITY_CRON,
+        timezone=polda_scope(ref, polda_codes(ref)[0]).zona_waktu,
+        parameters={"lingkup": PENUH},
+        slug="kualitas-penuh-mingguan",
     )
 
 
@@ -82,7 +96,9 @@ def deployments(ref: Reference, data_dir: Path) -> list[RunnerDeployment]:
         ),
         quality_flow.to_deployment(
             name=DEPLOYMENT,
-            description="Periksa tabel kurasi dengan Great Expectations (sesuai permintaan).",
+            schedules=[full_quality_schedule(ref)],
+            description="Periksa seluruh tabel kurasi dengan Great Expectations setiap Minggu "
+            "pukul 04:00, atau sesuai permintaan.",
             **common,
         ),
         maintenance_flow.to_deployment(

@@ -494,8 +494,10 @@ def run_ingest(
     committed if a later one fails; the next run takes up the rest. Memory follows
     the batch size, not the number of new files.
     """
-    now = now or dt.datetime.now(dt.UTC)
     with ingest_lock(settings.curated_dir):
+        # Taken once the lock is held: rows of runs that waited are stamped after the runs
+        # they waited for (the quality gate's mark relies on it).
+        now = now or dt.datetime.now(dt.UTC)
         registry = curated.read_registry(settings.curated_dir, DECISION_COLUMNS)
         new, duplicates, skipped = split_new(steps.discover(settings.raw_dir), registry)
         every: list[Outcome] = []

@@ -5,6 +5,14 @@ why (in Bahasa Indonesia, shown in Data Docs). `run_gate` reads the current
 curated tables, runs one checkpoint per table in an ephemeral GX context and
 writes Data Docs as a static site under `reports/data-docs/`.
 
+Two scopes (`lingkup`): `penuh` checks the whole tables; `baru` checks only what
+was ingested since the last gate that passed (the registry rows processed since
+then, and every row sharing their Polres, election and date, in the registry
+and in the section tables), so that the nightly's gate costs what the night
+brought, not the history. The mark is kept in `curated/.gerbang-kualitas.json`
+and moves only when a gate passes: a failure is checked again every night until
+it is mended. A weekly run checks the whole tables (`flows/serve.py`).
+
 Great Expectations takes ~7 s to import, so it is imported inside
 `run_checkpoints` only: nothing the CLI imports at start-up pulls it in.
 Personal data never reaches GX: `nrp` is replaced by whether it is 8 digits,
@@ -12,6 +20,8 @@ because Data Docs show unexpected values.
 """
 
 import datetime as dt
+import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,12 +30,18 @@ import polars as pl
 from lapsit import curated
 from lapsit.catalog import LINEAGE_COLUMNS, REGISTRY, table
 from lapsit.errors import mask_nrp
+from lapsit.ingest import ingest_lock
 from lapsit.reference import Reference
 from lapsit.settings import Settings
 from schemas.choices import DITERIMA, STATUS_SUBMISI
 from schemas.contract import CURATED_SECTIONS, NRP_PATTERN, columns
 
 DOCS_SITE = "lapsit"
+# Scopes of the gate: everything, or what was ingested since the last gate that passed.
+PENUH, BARU = "penuh", "baru"
+MARK = ".gerbang-kualitas.json"
+# Columns that place a row in a submission slice.
+SLICE = ("kode_polres", "kode_pemilihan", "tanggal")
 # The accepted submissions of the registry, checked as a table of their own.
 ACCEPTED = "submisi_diterima"
 # The key of each section table within one submission (kejadian and netralitas have none).
@@ -93,16 +109,32 @@ class QualityResult:
     failures: list[Failure] = field(default_factory=list)
     docs_index: Path | None = None
     evaluated: int = 0
+    lingkup: str = PENUH
+    # With `baru`: the rows ingested from this moment on were checked.
+    sejak: dt.datetime | None = None
+
+    def scope_text(self) -> str:
+        """What was checked, in words."""
+        if self.lingkup == PENUH:
+            return "seluruh tabel"
+        return f"data baru sejak {self.sejak.isoformat(timespec='seconds')}"
 
     def summary(self) -> str:
         """One line: passed, or which expectations failed."""
         if self.success:
+            if not self.checked:
+                return (
+                    f"Gerbang kualitas lolos: tidak ada data untuk diperiksa ({self.scope_text()})."
+                )
             return (
                 f"Gerbang kualitas lolos: {self.evaluated} ekspektasi pada "
-                f"{len(self.checked)} tabel."
+                f"{len(self.checked)} tabel ({self.scope_text()})."
             )
         names = "; ".join(f.describe() for f in self.failures)
-        return f"Gerbang kualitas GAGAL ({len(self.failures)} ekspektasi): {names}"
+        return (
+            f"Gerbang kualitas GAGAL ({len(self.failures)} ekspektasi, {self.scope_text()}): "
+            f"{names}"
+        )
 
     def warnings(self) -> list[str]:
         """What a report shows when the gate failed (empty when it passed)."""
@@ -331,13 +363,29 @@ def prepare(name: str, frame: pl.DataFrame, registry: pl.DataFrame, ref: Referen
     return frame
 
 
-def read_tables(curated_dir: Path, ref: Reference) -> tuple[dict[str, pl.DataFrame], dict]:
-    """The current curated tables prepared for GX, and their versions.
+def read_tables(
+    curated_dir: Path, ref: Reference, since: dt.datetime | None = None
+) -> tuple[dict[str, pl.DataFrame], dict]:
+    """The curated tables prepared for GX (only what `since` covers, when given), and versions.
 
-    A table that cannot be read raises: the gate must not pass on data it
-    did not see. Tables never written are left out.
+    With `since`, the registry rows processed after it decide the scope: those
+    rows, every registry row with the same file content or the same Polres,
+    election and date (uniqueness is checked against them), and the section rows
+    of those slices. A table that cannot be read raises: the gate must not pass
+    on data it did not see. Tables never written, or with nothing in scope, are
+    left out.
     """
     registry = _read(REGISTRY, curated_dir, lambda: curated.read_registry(curated_dir))
+    keys = None
+    if since is not None:
+        new = registry.filter(pl.col("diproses_pada") > since)
+        keys = new.select(SLICE).drop_nulls().unique()
+        registry = pl.concat(
+            [
+                registry.join(keys, on=list(SLICE), how="semi"),
+                registry.filter(pl.col("id_submisi").is_in(new["id_submisi"].implode())),
+            ]
+        ).unique(maintain_order=True)
     frames: dict[str, pl.DataFrame] = {}
     versions: dict[str, int | None] = {}
     for name in (*CURATED_SECTIONS, REGISTRY):
@@ -345,16 +393,33 @@ def read_tables(curated_dir: Path, ref: Reference) -> tuple[dict[str, pl.DataFra
         versions[name] = _read(name, curated_dir, lambda t=t: curated.version(t))
         if versions[name] is None:
             continue
-        frame = (
-            registry if name == REGISTRY else _read(name, curated_dir, lambda t=t: curated.read(t))
-        )
-        if frame is None:
-            raise TabelRusak(f"Tabel kurasi {name} di {curated_dir} tidak dapat dibaca.")
+        if name == REGISTRY:
+            frame = registry
+        else:
+            frame = _read(name, curated_dir, lambda t=t: _section(t, keys))
+            if frame is None:
+                raise TabelRusak(f"Tabel kurasi {name} di {curated_dir} tidak dapat dibaca.")
+        if keys is not None and frame.height == 0:
+            continue
         frames[name] = prepare(name, frame, registry, ref)
     if REGISTRY in frames:
         accepted = registry.filter(pl.col("status") == DITERIMA)
-        frames[ACCEPTED] = prepare(ACCEPTED, accepted, registry, ref)
+        if accepted.height or keys is None:
+            frames[ACCEPTED] = prepare(ACCEPTED, accepted, registry, ref)
     return frames, versions
+
+
+def _section(t, keys: pl.DataFrame | None) -> pl.DataFrame | None:
+    """A section table, or only its rows in the slices of `keys`."""
+    if keys is None:
+        return curated.read(t)
+    if not curated.exists(t):
+        return None
+    scan = pl.scan_delta(t.uri).filter(
+        pl.col("kode_polres").is_in(keys["kode_polres"].unique().implode())
+        & pl.col("tanggal").is_in(keys["tanggal"].unique().implode())
+    )
+    return scan.join(keys.lazy(), on=list(SLICE), how="semi").collect()
 
 
 def _read(name: str, curated_dir: Path, read):
@@ -446,22 +511,60 @@ def _failure(name: str, r) -> Failure:
     )
 
 
-def run_gate(settings: Settings, ref: Reference) -> QualityResult:
-    """Check the current curated tables; Data Docs go to `reports/data-docs/`."""
-    frames, versions = read_tables(settings.curated_dir, ref)
+def run_gate(settings: Settings, ref: Reference, lingkup: str = PENUH) -> QualityResult:
+    """Check the curated tables (all, or what is new since the last pass); Data Docs as well.
+
+    `baru` without a mark yet (the first gate) checks everything. When the gate
+    passes, the mark moves to the newest registry row it saw.
+    """
+    if lingkup not in (PENUH, BARU):
+        raise ValueError(f"Lingkup '{lingkup}' tidak dikenal: pilih '{PENUH}' atau '{BARU}'.")
+    since = read_mark(settings) if lingkup == BARU else None
+    # Read under the ingest lock: no batch of a running ingest is committed half-seen, so
+    # the mark (the newest row read) never passes over rows committed after the read.
+    with ingest_lock(settings.curated_dir):
+        frames, versions = read_tables(settings.curated_dir, ref, since)
+    scope = {"lingkup": BARU if since is not None else PENUH, "sejak": since}
     if not frames:
-        return QualityResult(success=True, checked={}, versions=versions)
+        return QualityResult(success=True, checked={}, versions=versions, **scope)
     failures, evaluated, index = run_checkpoints(
         frames, suites(list(frames), ref), docs_dir(settings)
     )
-    return QualityResult(
+    result = QualityResult(
         success=not failures,
         checked={name: frame.height for name, frame in frames.items()},
         versions=versions,
         failures=failures,
         docs_index=index,
         evaluated=evaluated,
+        **scope,
     )
+    if result.success and REGISTRY in frames:
+        write_mark(settings, frames[REGISTRY]["diproses_pada"].max())
+    return result
+
+
+def read_mark(settings: Settings) -> dt.datetime | None:
+    """Where the last gate that passed left off (None: never, or the mark is unreadable)."""
+    try:
+        text = json.loads((settings.curated_dir / MARK).read_text(encoding="utf-8"))
+        return dt.datetime.fromisoformat(text["diperiksa_sampai"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # check everything: never less than asked
+
+
+def write_mark(settings: Settings, newest: dt.datetime | None) -> None:
+    """Move the mark to `newest` (the latest `diproses_pada` checked); never backwards."""
+    if newest is None:
+        return
+    current = read_mark(settings)
+    if current is not None and current >= newest:
+        return
+    path = settings.curated_dir / MARK
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"diperiksa_sampai": newest.isoformat()}), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def docs_dir(settings: Settings) -> Path:
@@ -476,6 +579,8 @@ def markdown(result: QualityResult, now: dt.datetime | None = None) -> str:
         "# Gerbang kualitas data",
         "",
         f"**{'LOLOS' if result.success else 'GAGAL'}**: {result.summary()}",
+        "",
+        f"Lingkup: {result.scope_text()}.",
         "",
     ]
     if result.docs_index:

@@ -210,12 +210,19 @@ def test_prefect_yaml_deploys_the_same_flows_and_schedules(ref, tmp_path):
     }
     assert written == derived
     assert by_entry["flows/ingest.py:ingest_flow"]["concurrency_limit"]["limit"] == 1
-    (weekly,) = by_entry["flows/maintenance.py:maintenance_flow"]["schedules"]
-    (served_weekly,) = served["maintenance"].schedules
-    assert (weekly["cron"], weekly["timezone"]) == (
-        served_weekly.schedule.cron,
-        served_weekly.schedule.timezone,
-    )
+    for entry, name in (
+        ("flows/maintenance.py:maintenance_flow", "maintenance"),
+        ("flows/quality.py:quality_flow", "quality"),
+    ):
+        (weekly,) = by_entry[entry]["schedules"]
+        (served_weekly,) = served[name].schedules
+        assert (weekly["cron"], weekly["timezone"], weekly.get("parameters", {})) == (
+            served_weekly.schedule.cron,
+            served_weekly.schedule.timezone,
+            served_weekly.parameters,
+        )
+    # The weekly quality run checks the whole tables; the nightly only what is new.
+    assert served["quality"].schedules[0].parameters == {"lingkup": "penuh"}
 
 
 # --- the quality gate (Great Expectations; ~7 s to import) ------------------------------------
