@@ -40,16 +40,31 @@ progress_hook: ContextVar[Callable[[int, int], None] | None] = ContextVar(
 )
 
 
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
 @dataclass(frozen=True)
 class Delivery:
-    """A file found in an inbox; its SHA-256 is computed the first time it is asked for."""
+    """A file found in an inbox; what only new files need is computed when first asked for.
 
-    path: Path
+    Every run lists the whole history, so a listed file costs only its fields; its
+    `Path`, delivery time and SHA-256 are made for the files that are not skipped.
+    """
+
+    location: str  # the file's path as the operating system gave it
     rel: str  # relative to raw/
     inbox: str
-    received: dt.datetime  # modification time, UTC
     size: int  # bytes
     mtime_ns: int  # modification time as the file system stores it
+
+    @functools.cached_property
+    def path(self) -> Path:
+        return Path(self.location)
+
+    @functools.cached_property
+    def received(self) -> dt.datetime:
+        """The modification time, UTC (to the microsecond)."""
+        return EPOCH + dt.timedelta(microseconds=self.mtime_ns // 1000)
 
     @functools.cached_property
     def sha256(self) -> str:
@@ -121,15 +136,14 @@ def discover(raw_dir: Path) -> list[Delivery]:
         for path, rel, stat in _files(inbox.path, inbox.name):
             found.append(
                 Delivery(
-                    path=Path(path),
+                    location=path,
                     rel=_printable(rel),
                     inbox=inbox_name,
-                    received=dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC),
                     size=stat.st_size,
                     mtime_ns=stat.st_mtime_ns,
                 )
             )
-    found.sort(key=lambda d: (d.received, d.rel))
+    found.sort(key=lambda d: (d.mtime_ns, d.rel))
     return found
 
 
@@ -159,6 +173,8 @@ def _files(folder: str, rel: str) -> Iterator[tuple[str, str, os.stat_result]]:
 
 def _printable(name: str) -> str:
     """A file name as text that can be stored: bytes that are not UTF-8 shown as `\\xff`."""
+    if name.isascii():
+        return name
     return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
