@@ -358,7 +358,12 @@ def updated_registry(
 
 @contextmanager
 def ingest_lock(curated_dir: Path) -> Iterator[None]:
-    """One ingest at a time per data dir; a second one waits for the first to finish."""
+    """One ingest at a time per data dir; a second one waits for the first to finish.
+
+    The lock is a file in the local `curated/` folder even when the tables are on
+    object storage (`curated_uri`): it guards one machine. Between machines the
+    deployments' concurrency limit and Delta's conflict detection are the guard.
+    """
     curated_dir.mkdir(parents=True, exist_ok=True)
     with (curated_dir / ".ingest.lock").open("w") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
@@ -386,7 +391,7 @@ def write_reports(outcomes: list[Outcome], settings: Settings, ref: Reference) -
 
 def write_curated(keys: list[dict], rows: dict[str, pl.DataFrame], settings: Settings) -> None:
     """Replace the slices in every section table; one transaction per table."""
-    for t in section_tables(settings.curated_dir):
+    for t in section_tables(settings.curated_location):
         curated.replace_slices(t, rows[t.name], keys)
 
 
@@ -410,7 +415,7 @@ def run_ingest(
     """Ingest every new file of every inbox, one ingest per data dir at a time."""
     now = now or dt.datetime.now(dt.UTC)
     with ingest_lock(settings.curated_dir):
-        registry = curated.read_registry(settings.curated_dir)
+        registry = curated.read_registry(settings.curated_location)
         new, duplicates, skipped = split_new(steps.discover(settings.raw_dir), registry)
         outcomes = steps.validate(new, ref, settings)
         superseded = resolve_supersession(outcomes, registry)
@@ -420,7 +425,7 @@ def run_ingest(
         steps.write_curated(keys, rows, settings)
         if outcomes:
             steps.write_registry(
-                settings.curated_dir,
+                settings.curated_location,
                 updated_registry(registry, registry_rows(outcomes, now), superseded),
             )
     return IngestSummary(outcomes=outcomes, skipped=skipped)

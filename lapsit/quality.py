@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from lapsit import curated
-from lapsit.catalog import LINEAGE_COLUMNS, REGISTRY, table
+from lapsit.catalog import LINEAGE_COLUMNS, REGISTRY, Where, table
 from lapsit.errors import mask_nrp
 from lapsit.reference import Reference
 from lapsit.settings import Settings
@@ -331,7 +331,7 @@ def prepare(name: str, frame: pl.DataFrame, registry: pl.DataFrame, ref: Referen
     return frame
 
 
-def read_tables(curated_dir: Path, ref: Reference) -> tuple[dict[str, pl.DataFrame], dict]:
+def read_tables(curated_dir: Where, ref: Reference) -> tuple[dict[str, pl.DataFrame], dict]:
     """The current curated tables prepared for GX, and their versions.
 
     A table that cannot be read raises: the gate must not pass on data it
@@ -357,7 +357,7 @@ def read_tables(curated_dir: Path, ref: Reference) -> tuple[dict[str, pl.DataFra
     return frames, versions
 
 
-def _read(name: str, curated_dir: Path, read):
+def _read(name: str, curated_dir: Where, read):
     try:
         return read()
     except Exception as exc:  # deltalake and Polars raise many kinds; all mean unreadable
@@ -448,7 +448,7 @@ def _failure(name: str, r) -> Failure:
 
 def run_gate(settings: Settings, ref: Reference) -> QualityResult:
     """Check the current curated tables; Data Docs go to `reports/data-docs/`."""
-    frames, versions = read_tables(settings.curated_dir, ref)
+    frames, versions = read_tables(settings.curated_location, ref)
     if not frames:
         return QualityResult(success=True, checked={}, versions=versions)
     failures, evaluated, index = run_checkpoints(
