@@ -133,7 +133,7 @@ def report(data_dir: Path, kode_polda: str, tanggal: str) -> tuple[dict[str, flo
     ref = load_reference(settings.reference_dir)
     day = dt.date.fromisoformat(tanggal)
     start = time.perf_counter()
-    snap = data.load(settings.curated_dir)
+    snap = data.load(settings.curated_location)
     loaded = time.perf_counter()
     scope = polda_scope(ref, kode_polda)
     stage = _stage(snap, ref, settings, scope, day)
@@ -169,7 +169,7 @@ def _reports(settings, ref, kode_polda: str, day: dt.date, *, polda_only: bool) 
     """Write the Polda's report and (unless `polda_only`) one per Polres; returns files written."""
     from lapsit.report import build, data, render
 
-    snap = data.load(settings.curated_dir)
+    snap = data.load(settings.curated_location)
     reports = build.build_polda_reports(snap, ref, settings, kode_polda, day)
     if polda_only:
         reports = reports[:1]

@@ -8,6 +8,7 @@ import re
 import sys
 from pathlib import Path
 
+from lapsit.catalog import StorageError
 from lapsit.errors import ERROR, Galat
 from lapsit.reference import ReferenceError, load_reference
 from lapsit.settings import Settings
@@ -142,7 +143,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"Polda '{args.polda}' tidak dikenal. Pilihan: {', '.join(known)}.", file=sys.stderr)
         return EXIT_USAGE
     if args.as_of_version is not None:
-        versions = registry_versions(settings.curated_dir)
+        versions = registry_versions(settings.curated_location)
         if args.as_of_version not in versions:
             shown = ", ".join(map(str, versions)) or "belum ada (jalankan ingest dahulu)"
             print(
@@ -162,7 +163,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     settings = _settings(args)
     files = generate(settings.raw_dir)
     print(f"{len(files)} berkas contoh ditulis ke {settings.raw_dir}")
-    print(f"Tabel kurasi: {settings.curated_dir.resolve()}")
+    print(f"Tabel kurasi: {settings.curated_uri or settings.curated_dir.resolve()}")
     # Voting day of the sample season (Pilkada 2024, Kalimantan Selatan).
     return _nightly(settings, "2024-11-27", "kalsel")
 
@@ -292,6 +293,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except ReferenceError as exc:
         print(f"Referensi rusak: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except StorageError as exc:
+        print(exc, file=sys.stderr)
         return EXIT_FAILED
 
 

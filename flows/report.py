@@ -48,7 +48,7 @@ def report_flow(
     if kode_polda is not None and kode_polda not in known:
         raise ValueError(f"Polda '{kode_polda}' tidak ada di polres.csv ({', '.join(known)}).")
     poldas = [kode_polda] if kode_polda else known
-    snap = load_snapshot(settings.curated_dir, as_of_version)
+    snap = load_snapshot(settings.curated_location, as_of_version)
     now = dt.datetime.now(dt.UTC)
     written: list[Path] = []
     for polda in poldas:

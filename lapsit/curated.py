@@ -1,15 +1,15 @@
 """Read and write the curated Delta tables; every write is one Delta transaction."""
 
 import datetime as dt
+import re
 import time
 from collections.abc import Iterable
-from pathlib import Path
 
 import polars as pl
 from deltalake import DeltaTable
 from deltalake.exceptions import CommitFailedError, TableNotFoundError
 
-from lapsit.catalog import LINEAGE_COLUMNS, REGISTRY, Table, table
+from lapsit.catalog import LINEAGE_COLUMNS, REGISTRY, StorageError, Table, Where, table
 from schemas.choices import DIGANTIKAN
 from schemas.contract import columns
 
@@ -38,12 +38,38 @@ COMMIT_RETRIES = 5
 
 
 def exists(t: Table) -> bool:
-    return (Path(t.uri) / "_delta_log").is_dir()
+    """Whether the table has a Delta log (a local folder or an object-store prefix).
+
+    Every read and write asks this first, so storage that cannot be reached (wrong
+    endpoint, bucket or credentials) fails here with one plain message.
+    """
+    try:
+        return DeltaTable.is_deltatable(t.uri, storage_options=t.storage_options)
+    except OSError as exc:
+        raise StorageError(
+            f"Penyimpanan tabel kurasi {t.uri} tidak dapat dijangkau ({_cause(exc)}). "
+            "Periksa LAPSIT_CURATED_URI dan LAPSIT_STORAGE_OPTIONS: alamat endpoint, "
+            "nama bucket dan kredensial."
+        ) from exc
+
+
+def _cause(exc: Exception) -> str:
+    """The informative lines of a delta-rs error, without its colours and XML bodies."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))
+    lines = [line.strip().lstrip("↳").strip() for line in text.splitlines()]
+    kept = [line for line in lines if line and not line.startswith("<")]
+    codes = re.findall(r"<Code>([^<]+)</Code>", text)
+    return "; ".join(kept + codes)[:500] or type(exc).__name__
+
+
+def delta(t: Table) -> DeltaTable:
+    """The table opened with delta-rs, at its current version."""
+    return DeltaTable(t.uri, storage_options=t.storage_options)
 
 
 def version(t: Table) -> int | None:
     """The table's current version, or None when it has never been written."""
-    return DeltaTable(t.uri).version() if exists(t) else None
+    return delta(t).version() if exists(t) else None
 
 
 def read(t: Table, *, as_of: int | None = None) -> pl.DataFrame | None:
@@ -51,19 +77,19 @@ def read(t: Table, *, as_of: int | None = None) -> pl.DataFrame | None:
     if not exists(t):
         return None
     try:
-        return pl.read_delta(t.uri, version=as_of)
+        return pl.read_delta(t.uri, version=as_of, storage_options=t.storage_options)
     except TableNotFoundError:
         return None
 
 
-def read_registry(curated_dir: Path, columns: Iterable[str] | None = None) -> pl.DataFrame:
+def read_registry(curated_dir: Where, columns: Iterable[str] | None = None) -> pl.DataFrame:
     """The registry `submisi`, or only its `columns`; empty before the first ingest."""
     schema = {c: REGISTRY_SCHEMA[c] for c in columns} if columns else REGISTRY_SCHEMA
     t = table(curated_dir, REGISTRY)
     if not exists(t):
         return pl.DataFrame(schema=schema)
     try:
-        scan = pl.scan_delta(t.uri)
+        scan = pl.scan_delta(t.uri, storage_options=t.storage_options)
         present = scan.collect_schema()
     except TableNotFoundError:
         return pl.DataFrame(schema=schema)
@@ -133,13 +159,15 @@ def replace_slices(t: Table, rows: pl.DataFrame, keys: list[dict]) -> bool:
         if rows.height == 0:
             return False
         _create(t, rows.head(0))
-    rows = _align(rows, pl.scan_delta(t.uri).collect_schema())
+    schema = pl.scan_delta(t.uri, storage_options=t.storage_options).collect_schema()
+    rows = _align(rows, schema)
     predicate = slice_predicate(keys)
     _with_retry(
         lambda: rows.write_delta(
             t.uri,
             mode="overwrite",
             delta_write_options={"predicate": predicate, "schema_mode": "merge"},
+            storage_options=t.storage_options,
         )
     )
     return True
@@ -153,7 +181,10 @@ def _create(t: Table, empty: pl.DataFrame) -> None:
     """
     try:
         empty.write_delta(
-            t.uri, mode="append", delta_write_options={"partition_by": list(t.partition_by)}
+            t.uri,
+            mode="append",
+            delta_write_options={"partition_by": list(t.partition_by)},
+            storage_options=t.storage_options,
         )
     except CommitFailedError:
         if not exists(t):
@@ -168,7 +199,7 @@ def _align(rows: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
     return rows.select(order)
 
 
-def add_to_registry(curated_dir: Path, rows: pl.DataFrame, superseded: list[dict]) -> None:
+def add_to_registry(curated_dir: Where, rows: pl.DataFrame, superseded: list[dict]) -> None:
     """Add the rows of new files and mark the rows they supersede, in one transaction.
 
     Without supersession the rows are appended; otherwise one merge inserts them
@@ -181,7 +212,11 @@ def add_to_registry(curated_dir: Path, rows: pl.DataFrame, superseded: list[dict
     frame = rows.select(pl.col(c).cast(d) for c, d in REGISTRY_SCHEMA.items())
     if not superseded or not exists(t):
         options = {"schema_mode": "merge"}
-        _with_retry(lambda: frame.write_delta(t.uri, mode="append", delta_write_options=options))
+        _with_retry(
+            lambda: frame.write_delta(
+                t.uri, mode="append", delta_write_options=options, storage_options=t.storage_options
+            )
+        )
         return
     marks = pl.DataFrame(
         superseded, schema={"id_submisi": pl.Utf8, "path": pl.Utf8, "digantikan_oleh": pl.Utf8}
@@ -190,7 +225,7 @@ def add_to_registry(curated_dir: Path, rows: pl.DataFrame, superseded: list[dict
 
     def merge() -> None:
         (
-            DeltaTable(t.uri)
+            delta(t)
             .merge(
                 source.to_arrow(),
                 predicate="t.id_submisi = s.id_submisi AND t.path = s.path",

@@ -415,7 +415,12 @@ def updated_registry(
 
 @contextmanager
 def ingest_lock(curated_dir: Path) -> Iterator[None]:
-    """One ingest at a time per data dir; a second one waits for the first to finish."""
+    """One ingest at a time per data dir; a second one waits for the first to finish.
+
+    The lock is a file in the local `curated/` folder even when the tables are on
+    object storage (`curated_uri`): it guards one machine. Between machines the
+    deployments' concurrency limit and Delta's conflict detection are the guard.
+    """
     curated_dir.mkdir(parents=True, exist_ok=True)
     with (curated_dir / ".ingest.lock").open("w") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
@@ -443,7 +448,7 @@ def write_reports(outcomes: list[Outcome], settings: Settings, ref: Reference) -
 
 def write_curated(keys: list[dict], rows: dict[str, pl.DataFrame], settings: Settings) -> None:
     """Replace the slices in every section table; one transaction per table."""
-    for t in section_tables(settings.curated_dir):
+    for t in section_tables(settings.curated_location):
         curated.replace_slices(t, rows[t.name], keys)
 
 
@@ -514,7 +519,7 @@ def run_ingest(
         # Taken once the lock is held: rows of runs that waited are stamped after the runs
         # they waited for (the quality gate's mark relies on it).
         now = now or dt.datetime.now(dt.UTC)
-        registry = curated.read_registry(settings.curated_dir, DECISION_COLUMNS)
+        registry = curated.read_registry(settings.curated_location, DECISION_COLUMNS)
         new, duplicates, skipped = split_new(steps.discover(settings.raw_dir), registry)
         every: list[Outcome] = []
         pending = duplicate_outcomes(duplicates)
@@ -556,7 +561,7 @@ def _commit(
     keys, rows = curated_writes(outcomes, ref)
     steps.write_curated(keys, rows, settings)
     new_rows = registry_rows(outcomes, now)
-    steps.write_registry(settings.curated_dir, new_rows, superseded)
+    steps.write_registry(settings.curated_location, new_rows, superseded)
     for out in outcomes:
         out.result = None  # the section frames are in the tables now; keep memory per batch
     return updated_registry(registry, new_rows.select(registry.columns), superseded)

@@ -9,12 +9,12 @@ so reproducing a past report with `--as-of-version`) keeps working for versions
 written within `retensi_hari` days, and ends for older ones.
 
 Maintenance runs under the ingest lock: a compaction racing an ingest would
-conflict with its commit.
+conflict with its commit. The lock is a local file: between machines (tables
+on object storage) Delta's conflict detection is the guard, and the losing
+commit fails instead of losing data (docs/deploy.md, section 3).
 """
 
 from dataclasses import dataclass
-
-from deltalake import DeltaTable
 
 from lapsit import curated
 from lapsit.catalog import REGISTRY, Table, section_tables, table
@@ -38,12 +38,12 @@ class TableMaintenance:
 
 def active_files(t: Table) -> int:
     """How many data files the table's current version is made of."""
-    return len(DeltaTable(t.uri).file_uris())
+    return len(curated.delta(t).file_uris())
 
 
 def compact(t: Table) -> dict:
     """Rewrite small files of each partition into larger ones (one new version, same rows)."""
-    return DeltaTable(t.uri).optimize.compact()
+    return curated.delta(t).optimize.compact()
 
 
 def vacuum(t: Table, retention_days: int) -> list[str]:
@@ -52,7 +52,7 @@ def vacuum(t: Table, retention_days: int) -> list[str]:
     Delta refuses a retention under its 7-day default unless told to: the stated
     retention is the policy here, so it is passed as it is.
     """
-    return DeltaTable(t.uri).vacuum(
+    return curated.delta(t).vacuum(
         retention_hours=retention_days * 24,
         dry_run=False,
         enforce_retention_duration=False,
@@ -61,11 +61,11 @@ def vacuum(t: Table, retention_days: int) -> list[str]:
 
 def maintain_table(t: Table, retention_days: int) -> TableMaintenance:
     """Compact, then vacuum, one table."""
-    before = DeltaTable(t.uri)
+    before = curated.delta(t)
     version_before, files_before = before.version(), len(before.file_uris())
     metrics = compact(t)
     vacuumed = vacuum(t, retention_days)
-    after = DeltaTable(t.uri)
+    after = curated.delta(t)
     return TableMaintenance(
         name=t.name,
         version_before=version_before,
@@ -83,7 +83,8 @@ def maintain(settings: Settings, retention_days: int | None = None) -> list[Tabl
     days = settings.retensi_hari if retention_days is None else retention_days
     if days < 0:
         raise ValueError("Retensi (hari) tidak boleh negatif.")
-    tables = [*section_tables(settings.curated_dir), table(settings.curated_dir, REGISTRY)]
+    where = settings.curated_location
+    tables = [*section_tables(where), table(where, REGISTRY)]
     with ingest_lock(settings.curated_dir):
         return [maintain_table(t, days) for t in tables if curated.exists(t)]
 

@@ -28,7 +28,7 @@ from pathlib import Path
 import polars as pl
 
 from lapsit import curated
-from lapsit.catalog import LINEAGE_COLUMNS, REGISTRY, table
+from lapsit.catalog import LINEAGE_COLUMNS, REGISTRY, Where, table
 from lapsit.errors import mask_nrp
 from lapsit.ingest import ingest_lock
 from lapsit.reference import Reference
@@ -364,7 +364,7 @@ def prepare(name: str, frame: pl.DataFrame, registry: pl.DataFrame, ref: Referen
 
 
 def read_tables(
-    curated_dir: Path, ref: Reference, since: dt.datetime | None = None
+    curated_dir: Where, ref: Reference, since: dt.datetime | None = None
 ) -> tuple[dict[str, pl.DataFrame], dict]:
     """The curated tables prepared for GX (only what `since` covers, when given), and versions.
 
@@ -415,14 +415,14 @@ def _section(t, keys: pl.DataFrame | None) -> pl.DataFrame | None:
         return curated.read(t)
     if not curated.exists(t):
         return None
-    scan = pl.scan_delta(t.uri).filter(
+    scan = pl.scan_delta(t.uri, storage_options=t.storage_options).filter(
         pl.col("kode_polres").is_in(keys["kode_polres"].unique().implode())
         & pl.col("tanggal").is_in(keys["tanggal"].unique().implode())
     )
     return scan.join(keys.lazy(), on=list(SLICE), how="semi").collect()
 
 
-def _read(name: str, curated_dir: Path, read):
+def _read(name: str, curated_dir: Where, read):
     try:
         return read()
     except Exception as exc:  # deltalake and Polars raise many kinds; all mean unreadable
@@ -523,7 +523,7 @@ def run_gate(settings: Settings, ref: Reference, lingkup: str = PENUH) -> Qualit
     # Read under the ingest lock: no batch of a running ingest is committed half-seen, so
     # the mark (the newest row read) never passes over rows committed after the read.
     with ingest_lock(settings.curated_dir):
-        frames, versions = read_tables(settings.curated_dir, ref, since)
+        frames, versions = read_tables(settings.curated_location, ref, since)
     scope = {"lingkup": BARU if since is not None else PENUH, "sejak": since}
     if not frames:
         return QualityResult(success=True, checked={}, versions=versions, **scope)

@@ -6,11 +6,13 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from lapsit.catalog import Location
+
 SHIPPED_REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference"
 
 
 class Settings(BaseSettings):
-    """Where lapsit keeps its data and the limits it applies; every path hangs off `data_dir`."""
+    """Where lapsit keeps its data and the limits it applies; every local path hangs off `data_dir`."""
 
     model_config = SettingsConfigDict(env_prefix="LAPSIT_")
 
@@ -26,6 +28,13 @@ class Settings(BaseSettings):
     batch_files: int = Field(2000, ge=1)
     # Days of time travel that table maintenance (vacuum) keeps; older versions end.
     retensi_hari: int = Field(30, ge=0)
+    # Where the curated Delta tables live when not in the local `curated/` folder,
+    # e.g. `s3://lapsit/curated` (LAPSIT_CURATED_URI).
+    curated_uri: str | None = None
+    # delta-rs storage options for `curated_uri`, a JSON object in LAPSIT_STORAGE_OPTIONS,
+    # e.g. {"AWS_ENDPOINT_URL": "http://minio:9000"}; delta-rs also reads AWS_* variables.
+    # Left out of the repr: it may hold credentials.
+    storage_options: dict[str, str] = Field(default_factory=dict, repr=False)
 
     @property
     def raw_dir(self) -> Path:
@@ -33,7 +42,14 @@ class Settings(BaseSettings):
 
     @property
     def curated_dir(self) -> Path:
+        """The local `curated/` folder: the tables unless `curated_uri` is set; the ingest lock."""
         return self.data_dir / "curated"
+
+    @property
+    def curated_location(self) -> Location:
+        """Where the curated tables are read and written, with their storage options."""
+        uri = self.curated_uri or str(self.curated_dir)
+        return Location(uri, dict(self.storage_options) or None)
 
     @property
     def reports_dir(self) -> Path:

@@ -1,13 +1,11 @@
 """Load one consistent snapshot of the curated tables, optionally as of an earlier version."""
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import polars as pl
-from deltalake import DeltaTable
 
 from lapsit import curated
-from lapsit.catalog import REGISTRY, section_tables, table
+from lapsit.catalog import REGISTRY, Table, Where, section_tables, table
 from schemas.choices import DITERIMA
 
 
@@ -28,26 +26,26 @@ class Snapshot:
     as_of_version: int | None = None
 
 
-def _commit_times(uri: str) -> dict[int, int]:
+def _commit_times(t: Table) -> dict[int, int]:
     """Version -> commit timestamp (ms) of every version the table's log still holds."""
-    return {h["version"]: h["timestamp"] for h in DeltaTable(uri).history()}
+    return {h["version"]: h["timestamp"] for h in curated.delta(t).history()}
 
 
-def _version_at(uri: str, timestamp_ms: int) -> int | None:
+def _version_at(t: Table, timestamp_ms: int) -> int | None:
     """The latest version of a table committed at or before `timestamp_ms`."""
-    if not (Path(uri) / "_delta_log").is_dir():
+    if not curated.exists(t):
         return None
-    earlier = [v for v, ts in _commit_times(uri).items() if ts <= timestamp_ms]
+    earlier = [v for v, ts in _commit_times(t).items() if ts <= timestamp_ms]
     return max(earlier) if earlier else None
 
 
-def registry_versions(curated_dir: Path) -> list[int]:
+def registry_versions(curated_dir: Where) -> list[int]:
     """The registry versions that can be reproduced, oldest first."""
     t = table(curated_dir, REGISTRY)
-    return sorted(_commit_times(t.uri)) if curated.exists(t) else []
+    return sorted(_commit_times(t)) if curated.exists(t) else []
 
 
-def load(curated_dir: Path, as_of_version: int | None = None) -> Snapshot:
+def load(curated_dir: Where, as_of_version: int | None = None) -> Snapshot:
     """Read the registry (current or at `as_of_version`) and each section table as it then was.
 
     Ingestion writes the section tables before the registry, so taking for each
@@ -64,27 +62,27 @@ def load(curated_dir: Path, as_of_version: int | None = None) -> Snapshot:
         versions[REGISTRY] = None
         stamp = None
     else:
-        times = _commit_times(reg.uri)
+        times = _commit_times(reg)
         version = max(times) if as_of_version is None else as_of_version
         if version not in times:
             known = ", ".join(str(v) for v in sorted(times))
             raise VersionError(f"Versi registri {version} tidak ada. Versi yang tersedia: {known}.")
-        registry = _registry_at(reg.uri, version)
+        registry = _registry_at(reg, version)
         versions[REGISTRY] = version
         stamp = times[version]
     accepted = registry.filter(pl.col("status") == DITERIMA).select("id_submisi").unique()
     sections = {}
     for t in section_tables(curated_dir):
-        v = None if stamp is None else _version_at(t.uri, stamp)
+        v = None if stamp is None else _version_at(t, stamp)
         versions[t.name] = v
         frame = curated.read(t, as_of=v) if v is not None else None
         sections[t.name] = _conform(frame, t.name).join(accepted, on="id_submisi", how="semi")
     return Snapshot(registry, sections, versions, as_of_version)
 
 
-def _registry_at(uri: str, version: int) -> pl.DataFrame:
+def _registry_at(t: Table, version: int) -> pl.DataFrame:
     """The registry at one version, with every column of REGISTRY_SCHEMA."""
-    frame = pl.read_delta(uri, version=version)
+    frame = pl.read_delta(t.uri, version=version, storage_options=t.storage_options)
     return frame.select(
         pl.col(c).cast(dtype) if c in frame.columns else pl.lit(None, dtype).alias(c)
         for c, dtype in curated.REGISTRY_SCHEMA.items()
