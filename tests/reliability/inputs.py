@@ -4,6 +4,7 @@ import copy
 import datetime as dt
 import functools
 import hashlib
+import io
 import os
 import stat
 import struct
@@ -189,3 +190,16 @@ def formula_workbook(path: Path, sections: dict, formulas: dict[tuple, tuple]) -
                     sheet.write_string(r, c, text)
     book.close()
     return path
+
+
+def with_part(data: bytes, part: str, old: bytes, new: bytes) -> bytes:
+    """The workbook `data` with `old` replaced by `new`, once, in `part`; zipped again."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = {i.filename: archive.read(i) for i in archive.infolist()}
+    assert old in parts[part], (part, old)
+    parts[part] = parts[part].replace(old, new, 1)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()

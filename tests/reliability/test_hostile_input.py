@@ -12,6 +12,8 @@ import datetime as dt
 import json
 import os
 import random
+import subprocess
+import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +29,14 @@ from lapsit.settings import Settings
 from lapsit.submission_files import write_json, write_xlsx
 from tests.builders import valid_sections
 from tests.reliability.checks import nrp_leaks
-from tests.reliability.inputs import daily, fingerprint, formula_workbook, many_rows, zip_bomb
+from tests.reliability.inputs import (
+    daily,
+    fingerprint,
+    formula_workbook,
+    many_rows,
+    with_part,
+    zip_bomb,
+)
 
 WHEN = dt.datetime(2024, 11, 20, 19, 0)  # local (WITA) delivery time of every file
 LIMITS = {"max_file_bytes": 2_000_000, "max_rows": 5_000}
@@ -395,3 +404,102 @@ def test_a_million_rows_under_the_default_limits_are_refused_by_max_rows(tmp_pat
     assert outcomes["balangan/2024-11-20.xlsx"].status == ACCEPTED
     refused = outcomes["tapin/sejuta.xlsx"]
     assert ("pengamanan", "baris_terlalu_banyak") in {(g.sheet, g.rule) for g in refused.errors}
+
+
+PENGAMANAN = "xl/worksheets/sheet2.xml"  # sheets in writing order: laporan, pengamanan, ...
+# Workbooks the Excel reader must never load: it would hold the sheet as one dense block
+# of 32-byte cells (or reserve the shared strings declared), and the failed allocation
+# aborted the whole process (`Fatal Python error: Aborted` in fastexcel's load_sheet).
+# name -> (part, old, new, sheet, rule); no rule: accepted.
+FAR = {
+    # Found by the property test: the NRP 87050123 inserted into the reference `E1`.
+    "nrp-di-referensi.xlsx": (
+        PENGAMANAN,
+        b'<c r="E1"',
+        b'<c r="E187050123"',
+        "pengamanan",
+        "baris_terlalu_banyak",
+    ),
+    # The property test's own insertion: 3.2 GB, enough on a small machine.
+    "sel-jauh.xlsx": (
+        PENGAMANAN,
+        b"</row></sheetData>",
+        b'<c r="A9999999"><v>1</v></c></row></sheetData>',
+        "pengamanan",
+        "baris_terlalu_banyak",
+    ),
+    "sel-terakhir.xlsx": (
+        PENGAMANAN,
+        b"</row></sheetData>",
+        b'<c r="XFD1048576"><v>1</v></c></row></sheetData>',
+        "pengamanan",
+        "baris_terlalu_banyak",
+    ),
+    "kolom-jauh.xlsx": (
+        PENGAMANAN,
+        b'<c r="C2"',
+        b'<c r="ZZZZZZ2"',
+        "pengamanan",
+        "berkas_rusak",
+    ),
+    "baris-jauh-tanpa-referensi.xlsx": (
+        PENGAMANAN,
+        b"</sheetData>",
+        b'<row r="99999999"><c><v>1</v></c></row></sheetData>',
+        "pengamanan",
+        "baris_terlalu_banyak",
+    ),
+    "teks-bersama-palsu.xlsx": (
+        "xl/sharedStrings.xml",
+        b'uniqueCount="',
+        b'uniqueCount="99999999999',
+        None,
+        "berkas_rusak",
+    ),
+    # An empty formatted cell far away is not held by the reader: still accepted.
+    "sel-kosong-jauh.xlsx": (
+        PENGAMANAN,
+        b"</row></sheetData>",
+        b'<c r="XFD1048576" s="0"/></row></sheetData>',
+        None,
+        None,
+    ),
+}
+# Run in a child process: were a file to abort the reader again, this test fails
+# and the rest of the suite still runs.
+VERDICTS = """
+import json, sys
+from pathlib import Path
+from lapsit.reference import load_reference
+from lapsit.settings import SHIPPED_REFERENCE
+from lapsit.validate import validate_file
+ref = load_reference(SHIPPED_REFERENCE)
+for name in sys.argv[1:]:
+    result = validate_file(Path(name), "balangan", ref, max_bytes=2_000_000, max_rows=5_000)
+    print(json.dumps([name, result.accepted, [[g.sheet, g.rule] for g in result.errors]]))
+"""
+
+
+def test_far_cells_and_false_counts_are_refused_before_the_reader_allocates(tmp_path, ledger):
+    good = write_xlsx(tmp_path / "utuh.xlsx", balangan()).read_bytes()
+    paths = []
+    for name, (part, old, new, _, _) in FAR.items():
+        paths.append(tmp_path / name)
+        paths[-1].write_bytes(with_part(good, part, old, new))
+    ledger.inputs += len(paths)
+    done = subprocess.run(
+        [sys.executable, "-c", VERDICTS, *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=Path(__file__).parents[2],
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    verdicts = {Path(n).name: (ok, e) for n, ok, e in map(json.loads, done.stdout.splitlines())}
+    assert set(verdicts) == set(FAR)
+    for name, (_, _, _, sheet, rule) in FAR.items():
+        accepted, errors = verdicts[name]
+        if rule is None:
+            assert accepted, (name, errors)
+        else:
+            assert not accepted and [sheet, rule] in errors, (name, errors)

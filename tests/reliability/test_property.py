@@ -14,7 +14,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from lapsit import sample_data
@@ -24,6 +24,7 @@ from lapsit.settings import Settings
 from lapsit.submission_files import write_json, write_xlsx
 from lapsit.validate import validate_file
 from tests.builders import valid_sections
+from tests.reliability.inputs import with_part
 
 LIMITS = {"max_file_bytes": 300_000, "max_rows": 300}
 WHEN = dt.datetime(2024, 11, 20, 19, 0)
@@ -98,6 +99,20 @@ def damaged_workbook(draw: st.DrawFn) -> bytes:
     return buffer.getvalue()
 
 
+# Damage that aborted the whole process (a failed allocation in the Excel reader), kept
+# as examples: the NRP inserted into the reference `E1` of `pengamanan`, and the
+# insertion of a cell at A9999999.
+FAR_CELLS = [
+    with_part(VALID[".xlsx"], "xl/worksheets/sheet2.xml", b'<c r="E1"', b'<c r="E187050123"'),
+    with_part(
+        VALID[".xlsx"],
+        "xl/worksheets/sheet2.xml",
+        b"</row></sheetData>",
+        b'<c r="A9999999"><v>1</v></c></row></sheetData>',
+    ),
+]
+
+
 json_value = st.recursive(
     st.none()
     | st.booleans()
@@ -148,6 +163,8 @@ def contents() -> st.SearchStrategy[tuple[bytes, str]]:
 
 @PROPERTY
 @given(content=contents())
+@example(content=(FAR_CELLS[0], ".xlsx"))
+@example(content=(FAR_CELLS[1], ".xlsx"))
 def test_the_reader_and_validator_give_a_verdict_for_any_file(ref, ledger, content):
     data, suffix = content
     ledger.inputs += 1
