@@ -10,6 +10,7 @@ from pathlib import Path
 
 from lapsit.catalog import StorageError
 from lapsit.errors import ERROR, Galat
+from lapsit.ingest import ClusterError
 from lapsit.reference import ReferenceError, load_reference
 from lapsit.settings import Settings
 
@@ -93,6 +94,18 @@ def _print_summary(summary) -> None:
         print(f"Ditolak: {o.delivery.rel} ({len(o.errors)} masalah) -> {o.error_report}")
 
 
+class UsageError(Exception):
+    """Arguments that cannot be used together (exit 2)."""
+
+
+def _runner(args: argparse.Namespace) -> dict[str, str | None]:
+    """The ingest's task runner: `--dask-address` alone means Dask."""
+    runner = args.task_runner or ("dask" if args.dask_address else "default")
+    if args.dask_address and runner != "dask":
+        raise UsageError("--dask-address hanya dipakai dengan --task-runner dask.")
+    return {"task_runner": runner, "dask_address": args.dask_address}
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Ingest every new file of every inbox through the Prefect flow."""
     from flows.ingest import ingest_flow
@@ -100,6 +113,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     load_reference(settings.reference_dir)  # fail fast, before Prefect starts
+    params = {"data_dir": str(settings.data_dir.resolve()), **_runner(args)}
     if sys.stdout.isatty():
         from rich.progress import Progress
 
@@ -111,11 +125,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
             token = progress_hook.set(advance)
             try:
-                summary = ingest_flow(data_dir=str(settings.data_dir.resolve()))
+                summary = ingest_flow(**params)
             finally:
                 progress_hook.reset(token)
     else:
-        summary = ingest_flow(data_dir=str(settings.data_dir.resolve()))
+        summary = ingest_flow(**params)
     _print_summary(summary)
     return EXIT_OK
 
@@ -187,7 +201,9 @@ def cmd_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _nightly(settings: Settings, tanggal: str | None, polda: str | None) -> int:
+def _nightly(
+    settings: Settings, tanggal: str | None, polda: str | None, runner: dict | None = None
+) -> int:
     """Run the nightly flow, print what it wrote; EXIT_FAILED when the run failed."""
     from flows.nightly import NightlyResult, nightly_flow
 
@@ -195,6 +211,7 @@ def _nightly(settings: Settings, tanggal: str | None, polda: str | None) -> int:
         report_date=tanggal,
         kode_polda=polda,
         data_dir=str(settings.data_dir.resolve()),
+        **(runner or {}),
         return_state=True,
     )
     night = state.result(raise_on_failure=False)
@@ -214,11 +231,12 @@ def cmd_nightly(args: argparse.Namespace) -> int:
     from lapsit.report.stage import polda_codes
 
     settings = _settings(args)
+    runner = _runner(args)
     known = polda_codes(load_reference(settings.reference_dir))  # fail fast, before Prefect
     if args.polda and args.polda not in known:
         print(f"Polda '{args.polda}' tidak dikenal. Pilihan: {', '.join(known)}.", file=sys.stderr)
         return EXIT_USAGE
-    return _nightly(settings, args.date, args.polda)
+    return _nightly(settings, args.date, args.polda, runner)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -241,12 +259,24 @@ def build_parser() -> argparse.ArgumentParser:
         default=os.environ.get("LAPSIT_DATA_DIR"),
         help="folder data (raw/, curated/, reports/); bawaan: LAPSIT_DATA_DIR atau data/",
     )
+    # Where the ingest validates: here, or spread over a Dask cluster (docs/deploy.md).
+    runner = argparse.ArgumentParser(add_help=False)
+    runner.add_argument(
+        "--task-runner",
+        choices=("default", "dask"),
+        help="pelaksana validasi: default (proses ini) atau dask (klaster Dask)",
+    )
+    runner.add_argument(
+        "--dask-address",
+        help="alamat scheduler Dask yang sudah berjalan, misalnya tcp://HOST:8786 "
+        "(bawaan dengan dask: klaster lokal sementara)",
+    )
     p = sub.add_parser("validate", parents=[data_dir], help="periksa satu berkas laporan")
     p.add_argument("file")
     p.add_argument("--polres", help="kode Polres (bawaan: nama folder kotak masuk berkas)")
     p.add_argument("--json", action="store_true", help="cetak kesalahan sebagai JSON")
     p.set_defaults(func=cmd_validate)
-    p = sub.add_parser("ingest", parents=[data_dir], help="proses semua berkas baru")
+    p = sub.add_parser("ingest", parents=[data_dir, runner], help="proses semua berkas baru")
     p.set_defaults(func=cmd_ingest)
     p = sub.add_parser("report", parents=[data_dir], help="buat laporan situasi satu tanggal")
     p.add_argument("--date", required=True, type=_iso_date, help="tanggal laporan, YYYY-MM-DD")
@@ -256,7 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", parents=[data_dir], help="jalankan contoh data musim Pilkada")
     p.set_defaults(func=cmd_demo)
     p = sub.add_parser(
-        "nightly", parents=[data_dir], help="ingest, periksa kualitas, lalu buat laporan"
+        "nightly", parents=[data_dir, runner], help="ingest, periksa kualitas, lalu buat laporan"
     )
     p.add_argument(
         "--date", type=_iso_date, help="tanggal laporan YYYY-MM-DD (bawaan: hari ini, waktu Polda)"
@@ -294,7 +324,10 @@ def main(argv: list[str] | None = None) -> int:
     except ReferenceError as exc:
         print(f"Referensi rusak: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    except StorageError as exc:
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    except (StorageError, ClusterError) as exc:
         print(exc, file=sys.stderr)
         return EXIT_FAILED
 

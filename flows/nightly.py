@@ -10,7 +10,7 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 
 from flows.ingest import ingest_flow
-from flows.params import FolderData, KodePolda, TanggalLaporan
+from flows.params import AlamatDask, FolderData, KodePolda, PelaksanaTugas, TanggalLaporan
 from flows.quality import quality_flow
 from flows.report import report_flow
 from lapsit.errors import mask_nrp
@@ -93,19 +93,22 @@ def nightly_flow(
     report_date: TanggalLaporan = None,
     kode_polda: KodePolda = None,
     data_dir: FolderData = "data",
+    task_runner: PelaksanaTugas = "default",
+    dask_address: AlamatDask = None,
 ) -> State:
     """Ingest every inbox, check the curated tables, and write each Polda's report.
 
     A rejected submission never stops the night; a broken reference file or
     an unreadable curated table does (the run fails with the error). A failing
     quality expectation fails the run after the reports, which carry a warning.
+    `task_runner` and `dask_address` go to the ingest (validation on Dask).
     """
     logger = get_run_logger()
     settings = Settings(data_dir=Path(data_dir))
     ref = load_reference(settings.reference_dir)
     dates = report_dates(ref, report_date, kode_polda, dt.datetime.now(dt.UTC))
     # Subflows: an exception (reference, unreadable table) propagates and fails the night.
-    summary = ingest_flow(data_dir=data_dir)
+    summary = ingest_flow(data_dir=data_dir, task_runner=task_runner, dask_address=dask_address)
     # Only what came in since the last gate that passed; the weekly run checks everything.
     quality_state = quality_flow(data_dir=data_dir, lingkup=BARU, return_state=True)
     quality = quality_state.result(raise_on_failure=False)

@@ -1,6 +1,6 @@
 """Flow parameters as the Prefect UI's run form shows them: Indonesian labels and help text."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 from pydantic.fields import FieldInfo
@@ -58,5 +58,22 @@ PeringatanKualitas = Annotated[
     label(
         "Peringatan kualitas",
         "Peringatan gerbang kualitas yang ditampilkan di atas laporan (diisi oleh run malam).",
+    ),
+]
+# How the ingest validates new files (SPEC §6, beyond one machine).
+PelaksanaTugas = Annotated[
+    Literal["default", "dask"],
+    label(
+        "Pelaksana validasi",
+        "default: berkas baru divalidasi di proses flow ini. dask: divalidasi paralel di "
+        "worker klaster Dask (alamat di bawah, atau klaster lokal sementara bila kosong).",
+    ),
+]
+AlamatDask = Annotated[
+    str | None,
+    label(
+        "Alamat klaster Dask",
+        "Alamat scheduler Dask yang sudah berjalan, misalnya tcp://dask-scheduler:8786; "
+        "hanya untuk pelaksana dask. Kosongkan untuk klaster lokal sementara.",
     ),
 ]

@@ -14,12 +14,13 @@ import functools
 import hashlib
 import json
 import os
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import polars as pl
 
@@ -463,12 +464,59 @@ def in_order(
         yield validate(batch, ref, settings)
 
 
+class ClusterError(Exception):
+    """The cluster a run was to validate on cannot be reached (message in Bahasa Indonesia)."""
+
+
+class Pending(Protocol):
+    """What `spread`'s `submit` returns: a future of one chunk's outcomes."""
+
+    def result(self) -> list[Outcome]: ...
+
+
+def spread(
+    submit: Callable[[list[Delivery]], Pending],
+    batches: list[list[Delivery]],
+    chunk_files: int,
+    in_flight: int,
+) -> Iterator[list[Outcome]]:
+    """Validate every batch as chunks of `chunk_files` through `submit`, in parallel.
+
+    Yields each batch's outcomes, in the order of its files, as soon as its last
+    chunk is done, while later chunks go on validating. At most `in_flight` chunks
+    are submitted and not yet collected, so memory follows that, not the number
+    of new files.
+    """
+    jobs = [
+        (b, chunk) for b, batch in enumerate(batches) for chunk in batches_of(batch, chunk_files)
+    ]
+    chunks_left = Counter(b for b, _ in jobs)
+    queue = iter(jobs)
+    pending: deque[tuple[int, Pending]] = deque()
+    done: list[Outcome] = []
+
+    def fill() -> None:
+        while len(pending) < in_flight and (job := next(queue, None)) is not None:
+            pending.append((job[0], submit(job[1])))
+
+    fill()
+    while pending:
+        b, future = pending.popleft()
+        done += future.result()
+        fill()
+        chunks_left[b] -= 1
+        if not chunks_left[b]:
+            yield done
+            done = []
+
+
 @dataclass(frozen=True)
 class Steps:
     """The steps of an ingest run; the flow passes Prefect tasks wrapping these same functions.
 
     `schedule(validate, batches, ref, settings)` yields the outcomes of each batch in
-    the batches' order; the flow's version spreads them over its task runner.
+    the batches' order: `in_order` in this process, or the flow's Dask version
+    (`tasks.ingest.on_dask`), which `spread`s each batch over the cluster.
     """
 
     discover: Callable = discover
@@ -526,12 +574,15 @@ def run_ingest(
         validated = steps.schedule(
             steps.validate, batches_of(new, settings.batch_files), ref, settings
         )
-        for outcomes in validated:
-            superseded = resolve_supersession(outcomes, registry)
-            _mark_superseded(every, superseded)
-            outcomes, pending = outcomes + pending, []
-            registry = _commit(outcomes, superseded, registry, ref, settings, now, steps)
-            every += outcomes
+        # Closed on the way out, also when a commit fails: a Dask schedule then lets go of
+        # its cluster (a temporary local one shuts down) before the error goes up.
+        with closing(validated):
+            for outcomes in validated:
+                superseded = resolve_supersession(outcomes, registry)
+                _mark_superseded(every, superseded)
+                outcomes, pending = outcomes + pending, []
+                registry = _commit(outcomes, superseded, registry, ref, settings, now, steps)
+                every += outcomes
         if pending:  # only duplicates: nothing to validate
             _commit(pending, [], registry, ref, settings, now, steps)
             every += pending

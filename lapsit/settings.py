@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     # New files validated and committed together (one Delta transaction per table per batch);
     # memory of an ingest grows with this, not with the number of new files.
     batch_files: int = Field(2000, ge=1)
+    # With the Dask task runner, each batch is validated as chunks of this many files, one
+    # task each, spread over the cluster's workers (the writes stay in the flow's process).
+    dask_chunk_files: int = Field(200, ge=1)
     # Days of time travel that table maintenance (vacuum) keeps; older versions end.
     retensi_hari: int = Field(30, ge=0)
     # Where the curated Delta tables live when not in the local `curated/` folder,

@@ -180,11 +180,15 @@ def test_deployments_schedule_the_nightly_flow_at_23_in_each_polda_zone(ref, tmp
     assert by_flow["ingest"].concurrency_limit == 1 and nightly.concurrency_limit == 1
     # The run form shows Indonesian labels.
     props = nightly._parameter_openapi_schema.properties
-    assert [props[p]["title"] for p in ("report_date", "kode_polda", "data_dir")] == [
+    names = ("report_date", "kode_polda", "data_dir", "task_runner", "dask_address")
+    assert [props[p]["title"] for p in names] == [
         "Tanggal laporan",
         "Kode Polda",
         "Folder data",
+        "Pelaksana validasi",
+        "Alamat klaster Dask",
     ]
+    assert props["task_runner"]["enum"] == ["default", "dask"]
 
 
 def test_prefect_yaml_deploys_the_same_flows_and_schedules(ref, tmp_path):
