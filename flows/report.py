@@ -7,6 +7,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
+from flows.params import FolderData, KodePolda, PeringatanKualitas, TanggalWajib, VersiRegistri
 from lapsit.report.build import Report
 from lapsit.report.render import render_markdown
 from lapsit.report.stage import polda_codes
@@ -31,11 +32,11 @@ def _publish(report: Report) -> None:
 
 @flow(name="report", flow_run_name="report {report_date}", log_prints=False)
 def report_flow(
-    report_date: str,
-    kode_polda: str | None = None,
-    data_dir: str = "data",
-    as_of_version: int | None = None,
-    peringatan_kualitas: list[str] | None = None,
+    report_date: TanggalWajib,
+    kode_polda: KodePolda = None,
+    data_dir: FolderData = "data",
+    as_of_version: VersiRegistri = None,
+    peringatan_kualitas: PeringatanKualitas = None,
 ) -> list[Path]:
     """Render the report of every Polda (or one) for a date; returns the files written.
 

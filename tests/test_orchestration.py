@@ -189,6 +189,14 @@ def test_deployments_schedule_the_nightly_flow_at_23_in_each_polda_zone(ref, tmp
         "Alamat klaster Dask",
     ]
     assert props["task_runner"]["enum"] == ["default", "dask"]
+    props = by_flow["report"]._parameter_openapi_schema.properties
+    assert [props[p]["title"] for p in props] == [
+        "Tanggal laporan",
+        "Kode Polda",
+        "Folder data",
+        "Versi registri",
+        "Peringatan kualitas",
+    ]
 
 
 def test_prefect_yaml_deploys_the_same_flows_and_schedules(ref, tmp_path):
