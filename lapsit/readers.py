@@ -84,16 +84,19 @@ def _cell_text(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _check_columns(raw: RawSubmission, section: str, frame: pl.DataFrame) -> pl.DataFrame:
-    """Report unknown and missing columns at row 1; keep the contract's columns only."""
+def _check_columns(
+    raw: RawSubmission, section: str, names: list[str], empty: Callable[[str], bool]
+) -> list[str]:
+    """Report unknown and missing columns at row 1; returns the contract's columns given.
+
+    `empty(name)`: whether a column holds nothing (a column without a header may).
+    """
     contract = columns(section)
     known = []
-    for name in frame.columns:
-        if name == ROW:
-            continue
+    for name in names:
         if name in contract:
             known.append(name)
-        elif name.startswith("__UNNAMED__") and frame[name].null_count() == frame.height:
+        elif name.startswith("__UNNAMED__") and empty(name):
             continue  # an empty column without a header
         else:
             shown = "" if name.startswith("__UNNAMED__") else name
@@ -111,15 +114,50 @@ def _check_columns(raw: RawSubmission, section: str, frame: pl.DataFrame) -> pl.
     for name in sorted(missing, key=list(contract).index):
         raw.errors.append(make("kolom_wajib", sheet=section, row=1, column=name))
     raw.missing[section] = missing
-    frame = frame.select(ROW, *known)
-    # Blank lines keep their numbers but are not rows of data.
-    if known:
-        frame = frame.filter(
-            pl.any_horizontal(pl.col(c).str.strip_chars().str.len_chars() > 0 for c in known)
-        )
-    else:
-        frame = frame.clear()
-    return frame
+    return known
+
+
+# What Polars' `str.strip_chars()` strips (Unicode White_Space, as Rust's `char::is_whitespace`);
+# Python's `str.strip()` would also strip U+001C..U+001F.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def _section(
+    raw: RawSubmission, section: str, frame: pl.DataFrame, first_row: int | None
+) -> pl.DataFrame:
+    """The section as text columns of the contract, with `_row`.
+
+    The header is checked (`_header`, `_check_columns`); `_row` numbers the rows from
+    `first_row` (null for all when None); blank lines keep their numbers but are not
+    rows of data. A sheet is a few dozen rows, where each Polars operation costs far
+    more than the work itself, so the rows are picked in Python and the frame is
+    built once.
+    """
+    keep = _header(raw, section, frame.columns)
+    original = {new: old for old, new in keep.items()}
+    known = _check_columns(
+        raw,
+        section,
+        list(original),
+        lambda name: frame[original[name]].null_count() == frame.height,
+    )
+    if any(frame.schema[original[c]] not in (pl.Utf8, pl.Null) for c in known):
+        frame = frame.with_columns(pl.col(original[c]).cast(pl.Utf8) for c in known)
+    values = [frame[original[c]].to_list() for c in known]
+    kept = [
+        i
+        for i in range(frame.height)
+        if any(v is not None and v.strip(WHITESPACE) for v in (col[i] for col in values))
+    ]
+    data: dict[str, list] = {
+        ROW: [None] * len(kept) if first_row is None else [i + first_row for i in kept]
+    }
+    for name, col in zip(known, values, strict=True):
+        data[name] = [col[i] for i in kept]
+    return pl.DataFrame(data, schema={ROW: pl.Int64} | dict.fromkeys(known, pl.Utf8))
 
 
 def _finish(raw: RawSubmission, max_rows: int) -> RawSubmission:
@@ -188,10 +226,7 @@ def read_xlsx(path: Path, max_rows: int, survey: Survey | None = None) -> RawSub
         except Exception as exc:
             raw.errors.append(make("berkas_rusak", sheet=section, hint=_short(exc)))
             continue
-        frame = _strip_header(raw, section, frame)
-        frame = frame.with_columns(pl.all().cast(pl.Utf8)).with_row_index(ROW, offset=2)
-        frame = frame.with_columns(pl.col(ROW).cast(pl.Int64))
-        raw.sections[section] = _check_columns(raw, section, frame)
+        raw.sections[section] = _section(raw, section, frame, first_row=2)
     return _finish(raw, max_rows)
 
 
@@ -211,10 +246,11 @@ def _refuse_sheet(raw: RawSubmission, section: str, rows: int, cols: int, max_ro
     raw.missing[section] = set()
 
 
-def _strip_header(raw: RawSubmission, section: str, frame: pl.DataFrame) -> pl.DataFrame:
-    """Strip the header's names; a name given twice, or the reserved `_row`, is reported and dropped."""
+def _header(raw: RawSubmission, section: str, names: list[str]) -> dict[str, str]:
+    """Header name -> stripped name; a name given twice, or the reserved `_row`, is reported
+    and left out."""
     keep: dict[str, str] = {}
-    for name in frame.columns:
+    for name in names:
         clean = name.strip()
         if clean in keep.values():
             raw.errors.append(make("kunci_ganda", sheet=section, row=1, column=clean, value=clean))
@@ -224,7 +260,7 @@ def _strip_header(raw: RawSubmission, section: str, frame: pl.DataFrame) -> pl.D
             )
         else:
             keep[name] = clean
-    return frame.select(list(keep)).rename(keep)
+    return keep
 
 
 def _load_json(path: Path) -> tuple[Any, list[tuple[dict, str]]]:
@@ -299,10 +335,8 @@ def read_json(path: Path, max_rows: int) -> RawSubmission:
         for pos, row in enumerate(rows, start=1):
             located[id(row)] = (section, None if section == "laporan" else pos)
         data = {k: [_cell_text(r.get(k)) for r in rows] for k in keys}
-        frame = _strip_header(raw, section, pl.DataFrame(data, schema=dict.fromkeys(data, pl.Utf8)))
-        positions = [None] * frame.height if section == "laporan" else range(1, frame.height + 1)
-        frame = frame.with_columns(pl.Series(ROW, positions, dtype=pl.Int64))
-        raw.sections[section] = _check_columns(raw, section, frame)
+        frame = pl.DataFrame(data, schema=dict.fromkeys(data, pl.Utf8))
+        raw.sections[section] = _section(raw, section, frame, None if section == "laporan" else 1)
     for obj, key in repeats:
         if obj is doc:  # a section given twice
             where = {"sheet": key.strip().lower()}
