@@ -244,11 +244,26 @@ def add_to_registry(curated_dir: Where, rows: pl.DataFrame, superseded: list[dic
     _with_retry(merge)
 
 
-def section_rows(section: pl.DataFrame, lineage: dict) -> pl.DataFrame:
-    """A submission's section rows with the lineage columns in front."""
-    return section.select(
-        *(pl.lit(lineage[c]).alias(c) for c in LINEAGE_COLUMNS), pl.all()
-    ).with_columns(pl.col("tanggal").cast(pl.Date))
+def with_lineage(
+    name: str, parts: list[tuple[int, pl.DataFrame]], lineages: list[dict]
+) -> pl.DataFrame:
+    """The rows of many submissions with their lineage columns in front, in a few operations.
+
+    `parts`: (index into `lineages`, that submission's rows of table `name`); the same
+    rows stacked, each with its submission's lineage.
+    """
+    if not parts:
+        return empty_rows(name)
+    rows = pl.concat([frame for _, frame in parts], how="diagonal_relaxed")
+    owner = [k for k, frame in parts for _ in range(frame.height)]
+    lineage = pl.DataFrame(lineages).select(
+        *(pl.col(c).cast(pl.Date if c == "tanggal" else pl.Utf8) for c in LINEAGE_COLUMNS)
+    )
+    return (
+        lineage.with_row_index("__k")
+        .join(rows.with_columns(pl.Series("__k", owner, dtype=pl.UInt32)), on="__k", how="right")
+        .select(*LINEAGE_COLUMNS, *rows.columns)
+    )
 
 
 def empty_rows(section: str) -> pl.DataFrame:

@@ -339,28 +339,26 @@ def curated_writes(
     """
     polda = dict(ref.polres.select("kode_polres", "kode_polda").iter_rows())
     keys: list[dict] = []
-    rows: dict[str, list[pl.DataFrame]] = {name: [] for name in CURATED_SECTIONS}
+    parts: dict[str, list[tuple[int, pl.DataFrame]]] = {name: [] for name in CURATED_SECTIONS}
     for out in outcomes:
         if out.status != DITERIMA:
             continue
         lap = out.laporan
-        lineage = {
-            "kode_polda": polda[lap["kode_polres"]],
-            "kode_polres": lap["kode_polres"],
-            "kode_pemilihan": lap["kode_pemilihan"],
-            "kode_tahapan": lap["kode_tahapan"],
-            "tanggal": lap["tanggal"],
-            "id_submisi": out.delivery.sha256,
-        }
-        keys.append(lineage)
         for name in CURATED_SECTIONS:
             section = out.result.sections.get(name)
             if section is not None and section.height:
-                rows[name].append(curated.section_rows(section, lineage))
-    return keys, {
-        name: pl.concat(frames, how="diagonal_relaxed") if frames else curated.empty_rows(name)
-        for name, frames in rows.items()
-    }
+                parts[name].append((len(keys), section))
+        keys.append(
+            {
+                "kode_polda": polda[lap["kode_polres"]],
+                "kode_polres": lap["kode_polres"],
+                "kode_pemilihan": lap["kode_pemilihan"],
+                "kode_tahapan": lap["kode_tahapan"],
+                "tanggal": lap["tanggal"],
+                "id_submisi": out.delivery.sha256,
+            }
+        )
+    return keys, {name: curated.with_lineage(name, found, keys) for name, found in parts.items()}
 
 
 def registry_rows(outcomes: list[Outcome], now: dt.datetime) -> pl.DataFrame:

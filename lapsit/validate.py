@@ -339,20 +339,36 @@ def validate_batch(candidates: list[Candidate], ref: Reference) -> list[Result]:
         for sub, galat in _run_model(section, frame, raw_text, ref).items():
             results[sub].errors += galat
 
+    # Split the batch back into submissions once per section, not once per submission.
+    present = {
+        section: set(typed[section][0]["_sub"].unique().to_list())
+        for section in ("laporan", "pengamanan")
+        if section in typed
+    }
+    firsts = {}
+    if laporan is not None:
+        first_rows = laporan.unique("_sub", keep="first", maintain_order=True)
+        firsts = {row["_sub"]: row for row in first_rows.to_dicts()}
+    parts = {
+        section: frame.select("_sub", *columns(section)).partition_by(
+            "_sub", as_dict=True, include_key=False
+        )
+        for section, (frame, _) in typed.items()
+    }
+    empty = {
+        section: frame.select(*columns(section)).clear() for section, (frame, _) in typed.items()
+    }
     for i, (cand, result) in enumerate(zip(candidates, results, strict=True)):
         _drop_repeats(result, cand.raw.missing)
         for section in ("laporan", "pengamanan"):
-            has_rows = section in typed and (typed[section][0]["_sub"] == i).any()
+            has_rows = i in present.get(section, ())
             if section in cand.raw.sections and not has_rows and not cand.raw.missing.get(section):
                 result.errors.append(make("lembar_kosong", sheet=section, hint=section))
         result.errors.sort(key=sort_key)
-        if laporan is not None:
-            first = laporan.filter(pl.col("_sub") == i).head(1).to_dicts()
-            result.laporan = first[0] if first else None
+        result.laporan = firsts.get(i)
         if result.accepted:
-            for section, (frame, _) in typed.items():
-                keep = [c for c in columns(section)]
-                result.sections[section] = frame.filter(pl.col("_sub") == i).select(keep)
+            for section in typed:
+                result.sections[section] = parts[section].get((i,), empty[section])
     return results
 
 

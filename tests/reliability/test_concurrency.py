@@ -103,7 +103,7 @@ def _slice(kode: str) -> tuple[pl.DataFrame, list[dict]]:
         "id_submisi": kode * 4,
     }
     rows = pl.DataFrame({"satgas": ["preemtif", "preventif"], "personel": [10, 20]})
-    return curated.section_rows(rows, lineage), [lineage]
+    return curated.with_lineage("satgas", [(0, rows)], [lineage]), [lineage]
 
 
 def test_racing_writers_of_a_table_conflict_and_retry_without_duplicates(tmp_path, ledger):
