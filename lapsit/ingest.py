@@ -238,18 +238,18 @@ def validate_deliveries(
     deliveries: list[Delivery], ref: Reference, settings: Settings
 ) -> list[Outcome]:
     """Read and validate new files in one batch; unknown inboxes are refused unread."""
-    known = set(ref.polres["kode_polres"])
+    zones = dict(ref.polres.select("kode_polres", "zona_waktu").iter_rows())
     outcomes = [Outcome(d, DITOLAK) for d in deliveries]
     batch, positions = [], []
     report = progress_hook.get()
     for i, d in enumerate(deliveries):
         if report:
             report(i, len(deliveries))
-        if d.inbox not in known:
+        if d.inbox not in zones:
             outcomes[i].errors = [make("kotak_tidak_dikenal", value=d.inbox)]
             continue
         raw = read_submission(d.path, max_bytes=settings.max_file_bytes, max_rows=settings.max_rows)
-        latest = today_in(ref.zone_of(d.inbox), d.received)
+        latest = today_in(zones[d.inbox], d.received)
         batch.append(Candidate(inbox=d.inbox, raw=raw, latest_date=latest))
         positions.append(i)
     if report:

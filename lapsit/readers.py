@@ -134,7 +134,7 @@ def _section(
     `first_row` (null for all when None); blank lines keep their numbers but are not
     rows of data. A sheet is a few dozen rows, where each Polars operation costs far
     more than the work itself, so the rows are picked in Python and the frame is
-    built once.
+    built once, from the columns as read when no row is left out.
     """
     keep = _header(raw, section, frame.columns)
     original = {new: old for old, new in keep.items()}
@@ -144,20 +144,20 @@ def _section(
         list(original),
         lambda name: frame[original[name]].null_count() == frame.height,
     )
-    if any(frame.schema[original[c]] not in (pl.Utf8, pl.Null) for c in known):
-        frame = frame.with_columns(pl.col(original[c]).cast(pl.Utf8) for c in known)
-    values = [frame[original[c]].to_list() for c in known]
+    given = [frame.get_column(original[c]).cast(pl.Utf8).alias(c) for c in known]
+    values = [column.to_list() for column in given]
     kept = [
         i
         for i in range(frame.height)
         if any(v is not None and v.strip(WHITESPACE) for v in (col[i] for col in values))
     ]
-    data: dict[str, list] = {
-        ROW: [None] * len(kept) if first_row is None else [i + first_row for i in kept]
-    }
-    for name, col in zip(known, values, strict=True):
-        data[name] = [col[i] for i in kept]
-    return pl.DataFrame(data, schema={ROW: pl.Int64} | dict.fromkeys(known, pl.Utf8))
+    if len(kept) < frame.height:
+        given = [
+            pl.Series(c, [col[i] for i in kept], dtype=pl.Utf8)
+            for c, col in zip(known, values, strict=True)
+        ]
+    rows = [None] * len(kept) if first_row is None else [i + first_row for i in kept]
+    return pl.DataFrame([pl.Series(ROW, rows, dtype=pl.Int64), *given])
 
 
 def _finish(raw: RawSubmission, max_rows: int) -> RawSubmission:
