@@ -86,6 +86,9 @@ def test_run_writes_results_with_ratios(tiny, tmp_path):
     stored = json.loads((tmp_path / "RESULTS.json").read_text())
     assert set(stored) == {"TINY"}
     assert set(result["ratios"]) == {
+        "floor / bare_floor",
+        "cold_ingest / bare_floor",
+        "new_day_ingest / bare_floor_new_day",
         "cold_ingest / floor",
         "noop_ingest / floor",
         "new_day_ingest / floor_new_day",
@@ -96,11 +99,17 @@ def test_run_writes_results_with_ratios(tiny, tmp_path):
         assert math.isfinite(ratio) and ratio > 0, name
     floor = result["seconds"]["floor"]
     assert result["ratios"]["cold_ingest / floor"] == result["seconds"]["cold_ingest"] / floor
+    bare = result["seconds"]["bare_floor"]
+    assert result["ratios"]["cold_ingest / bare_floor"] == result["seconds"]["cold_ingest"] / bare
+    # Both floors read every file of the history, and the rows in them.
+    for phase in ("floor", "bare_floor"):
+        assert result["details"][phase]["info"]["files"] == 7
+        assert result["details"][phase]["info"]["rows"] > 7
     assert result["details"]["cold_ingest"]["info"]["totals"] == {"diterima": 6, "ditolak": 1}
     assert result["details"]["nightly_new_day"]["info"]["totals"]["diterima"] == 2
     assert all(peak > 0 for peak in result["peak_mib"].values())
     text = md.read_text()
-    for heading in ("## Machine", "## Times (seconds) and ratios to the floor", "## Peak memory"):
+    for heading in ("## Machine", "## Cold ingest", "## One new day", "## Peak memory"):
         assert heading in text
     assert "| TINY (2 Polres × 3 days) | 7 |" in text
     assert result["machine"]["cores"] and "polars" in result["machine"]["packages"]
