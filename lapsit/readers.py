@@ -62,6 +62,7 @@ class Survey:
     blocks: dict[str, tuple[int, int]] = field(default_factory=dict)
     strings: int = 0  # the unique shared strings it declares
     size: int = 0  # bytes unpacked
+    custom: bytes | None = None  # docProps/custom.xml, where the template stamps its version
 
 
 def _suggest(word: str, options: list[str] | tuple[str, ...]) -> str:
@@ -196,7 +197,7 @@ def read_xlsx(path: Path, max_rows: int, survey: Survey | None = None) -> RawSub
     except Exception as exc:  # fastexcel raises many kinds on corrupt files
         raw.errors.append(make("berkas_rusak", hint=_short(exc)))
         return raw
-    version = template_version(path)
+    version = template_version(path, survey)
     if version is not None and version != CONTRACT_VERSION:
         raw.errors.append(make("versi_templat", value=version, hint=CONTRACT_VERSION))
         return raw
@@ -461,6 +462,8 @@ def _survey(path: Path, limit: int, budget: int) -> Survey:
             survey.strings = max(survey.strings, strings)
             if block is not None:
                 survey.blocks[info.filename] = block
+            if info.filename == CUSTOM_PART and archive.getinfo(CUSTOM_PART) is info:
+                survey.custom = archive.read(info)  # measured above: within the limit
     return survey
 
 
@@ -778,11 +781,23 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def template_version(path: Path) -> str | None:
-    """The contract version a template stamped in the workbook; None for a hand-made one."""
+CUSTOM_PART = "docProps/custom.xml"
+
+
+def template_version(path: Path, survey: Survey | None = None) -> str | None:
+    """The contract version a template stamped in the workbook; None for a hand-made one.
+
+    With the workbook's `survey`, its copy of the custom properties is read instead of
+    opening the file again.
+    """
     try:
-        with zipfile.ZipFile(path) as archive:
-            root = ElementTree.fromstring(archive.read("docProps/custom.xml"))
+        if survey is not None:
+            if survey.custom is None:
+                return None
+            root = ElementTree.fromstring(survey.custom)
+        else:
+            with zipfile.ZipFile(path) as archive:
+                root = ElementTree.fromstring(archive.read(CUSTOM_PART))
     except (KeyError, zipfile.BadZipFile, OSError, ElementTree.ParseError):
         return None
     for prop in root:

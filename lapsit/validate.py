@@ -84,12 +84,13 @@ def _norm(text: str) -> str:
 
 
 def _stack(candidates: list[Candidate], section: str, ref: Reference) -> pl.DataFrame | None:
-    frames = []
+    frames, owners = [], []
     for i, cand in enumerate(candidates):
         frame = cand.raw.sections.get(section)
         if frame is None or frame.height == 0:
             continue
-        frames.append(frame.with_columns(pl.lit(i, pl.Int64).alias("_sub")))
+        frames.append(frame)
+        owners += [i] * frame.height
     if not frames:
         return None
     zones = ref.polres.select(
@@ -99,7 +100,10 @@ def _stack(candidates: list[Candidate], section: str, ref: Reference) -> pl.Data
         {"_sub": range(len(candidates)), "_inbox": [c.inbox for c in candidates]},
         schema={"_sub": pl.Int64, "_inbox": pl.Utf8},
     ).join(zones, on="_inbox", how="left")
-    stacked = pl.concat(frames, how="diagonal_relaxed")
+    # One operation for the batch: the submission of each row from the frames' heights.
+    stacked = pl.concat(frames, how="diagonal_relaxed").with_columns(
+        pl.Series("_sub", owners, dtype=pl.Int64)
+    )
     return stacked.join(inboxes, on="_sub", how="left", maintain_order="left")
 
 
