@@ -166,14 +166,31 @@ def nightly(
 
 
 def report(data_dir: Path, kode_polda: str, tanggal: str) -> tuple[dict[str, float], dict]:
-    """The Polda's own report over the whole history: load the snapshot, build, render, write."""
+    """The Polda's own report over the whole history: load the snapshot, build, render, write.
+
+    Timed twice in the process: `total` the first report, `again` the second.
+    """
+    import lapsit.report.build
+    import lapsit.report.render  # noqa: F401 (imported before the clock starts)
     from lapsit.reference import load_reference
-    from lapsit.report import build, data, render
-    from lapsit.report.stage import polda_scope
 
     settings = _settings(data_dir)
     ref = load_reference(settings.reference_dir)
     day = dt.date.fromisoformat(tanggal)
+    timings = [_one_report(settings, ref, kode_polda, day) for _ in range(2)]
+    # The first in a process also compiles the templates and sets up matplotlib; the
+    # second shows what each further report costs.
+    seconds = timings[0][0] | {"again": timings[1][0]["total"]}
+    snap = timings[1][1]
+    rows = {name: frame.height for name, frame in snap.sections.items()}
+    return seconds, {"rows": rows, "registry": snap.registry.height}
+
+
+def _one_report(settings, ref, kode_polda: str, day: dt.date):
+    """One Polda report, timed: load the snapshot, build, render and write."""
+    from lapsit.report import build, data, render
+    from lapsit.report.stage import polda_scope
+
     start = time.perf_counter()
     snap = data.load(settings.curated_location)
     loaded = time.perf_counter()
@@ -189,8 +206,7 @@ def report(data_dir: Path, kode_polda: str, tanggal: str) -> tuple[dict[str, flo
         "render_write": end - built,
         "total": end - start,
     }
-    rows = {name: frame.height for name, frame in snap.sections.items()}
-    return seconds, {"rows": rows, "registry": snap.registry.height}
+    return seconds, snap
 
 
 def _stage(snap, ref, settings, scope, day):
