@@ -313,7 +313,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Prefect's embedded server waits 20 s for itself to start; on a loaded 2-core machine it
+# takes 20-25 s (benchmarks/RESULTS.md), and the flow then fails before it begins.
+EPHEMERAL_STARTUP_SECONDS = "120"
+
+
 def main(argv: list[str] | None = None) -> int:
+    # Before Prefect is imported (the commands import it); a value the user set stays.
+    os.environ.setdefault(
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", EPHEMERAL_STARTUP_SECONDS
+    )
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

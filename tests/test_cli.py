@@ -1,6 +1,7 @@
 """`lapsit validate` exit codes and output; the CLI without Prefect."""
 
 import json
+import os
 
 import pytest
 
@@ -80,3 +81,13 @@ def test_data_dir_reference_overrides_the_shipped_one(tmp_path, capsys):
     path = write(tmp_path / "balangan" / "a.xlsx", valid_sections())
     assert main(["validate", str(path), "--data-dir", str(data)]) == 3
     assert "polres.csv" in capsys.readouterr().err
+
+
+def test_the_cli_gives_the_embedded_prefect_server_time_to_start(tmp_path, monkeypatch):
+    key = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
+    monkeypatch.delenv(key, raising=False)
+    assert main(["validate", str(tmp_path / "tidak-ada.xlsx")]) == 2
+    assert os.environ[key] == "120"  # Prefect's 20 s is shorter than a slow start
+    monkeypatch.setenv(key, "45")
+    main(["validate", str(tmp_path / "tidak-ada.xlsx")])
+    assert os.environ[key] == "45"  # the user's own value stays
