@@ -74,18 +74,18 @@ def bare_floor(files: list[Path]) -> tuple[dict[str, float], dict]:
         path.read_bytes()
         return 0
 
-    _warm_up(read, files)
+    return _time_reads(read, files)
+
+
+def _time_reads(read: Callable[[Path], int], files: list[Path]) -> tuple[dict[str, float], dict]:
+    """Time `read` over every file, after one untimed read of each format: the first
+    read of a process loads code (about 0.6 s), which would make a small floor look slow
+    and its ratios small."""
+    for path in {path.suffix: path for path in reversed(files)}.values():
+        read(path)
     start = time.perf_counter()
     rows = sum(map(read, files))
     return {"read": time.perf_counter() - start}, {"files": len(files), "rows": rows}
-
-
-def _warm_up(read: Callable[[Path], object], files: list[Path]) -> None:
-    """Read one file of each format untimed: the first read of a process loads code
-    (about 0.6 s), which would make a small floor look slow and its ratios small."""
-    firsts = {path.suffix: path for path in reversed(files)}
-    for path in firsts.values():
-        read(path)
 
 
 def floor(files: list[Path]) -> tuple[dict[str, float], dict]:
@@ -103,10 +103,7 @@ def floor(files: list[Path]) -> tuple[dict[str, float], dict]:
         raw = read_submission(path, max_bytes=limits.max_file_bytes, max_rows=limits.max_rows)
         return sum(frame.height for frame in raw.sections.values())
 
-    _warm_up(read, files)
-    start = time.perf_counter()
-    rows = sum(map(read, files))
-    return {"read": time.perf_counter() - start}, {"files": len(files), "rows": rows}
+    return _time_reads(read, files)
 
 
 def ingest(data_dir: Path) -> tuple[dict[str, float], dict]:

@@ -254,16 +254,28 @@ def with_lineage(
     """
     if not parts:
         return empty_rows(name)
-    rows = pl.concat([frame for _, frame in parts], how="diagonal_relaxed")
-    owner = [k for k, frame in parts for _ in range(frame.height)]
+    rows = stack_owned(parts, "__k", pl.UInt32)
     lineage = pl.DataFrame(lineages).select(
         *(pl.col(c).cast(pl.Date if c == "tanggal" else pl.Utf8) for c in LINEAGE_COLUMNS)
     )
     return (
         lineage.with_row_index("__k")
-        .join(rows.with_columns(pl.Series("__k", owner, dtype=pl.UInt32)), on="__k", how="right")
-        .select(*LINEAGE_COLUMNS, *rows.columns)
+        .join(rows, on="__k", how="right")
+        .select(*LINEAGE_COLUMNS, *(c for c in rows.columns if c != "__k"))
     )
+
+
+def stack_owned(
+    parts: list[tuple[int, pl.DataFrame]], column: str, dtype: pl.DataType
+) -> pl.DataFrame:
+    """The frames of many submissions stacked, with `column` naming each row's owner.
+
+    `parts`: (owner, frame). The owners are spelled out from the frames' heights, so
+    the batch costs one concatenation, not one operation per frame.
+    """
+    rows = pl.concat([frame for _, frame in parts], how="diagonal_relaxed")
+    owners = [k for k, frame in parts for _ in range(frame.height)]
+    return rows.with_columns(pl.Series(column, owners, dtype=dtype))
 
 
 def empty_rows(section: str) -> pl.DataFrame:

@@ -137,8 +137,7 @@ def _section(
     more than the work itself, so the rows are picked in Python and the frame is
     built once, from the columns as read when no row is left out.
     """
-    keep = _header(raw, section, frame.columns)
-    original = {new: old for old, new in keep.items()}
+    original = _header(raw, section, frame.columns)
     known = _check_columns(
         raw,
         section,
@@ -248,20 +247,20 @@ def _refuse_sheet(raw: RawSubmission, section: str, rows: int, cols: int, max_ro
 
 
 def _header(raw: RawSubmission, section: str, names: list[str]) -> dict[str, str]:
-    """Header name -> stripped name; a name given twice, or the reserved `_row`, is reported
-    and left out."""
-    keep: dict[str, str] = {}
+    """Stripped name -> header name as given; a name given twice, or the reserved `_row`,
+    is reported and left out."""
+    given: dict[str, str] = {}
     for name in names:
         clean = name.strip()
-        if clean in keep.values():
+        if clean in given:
             raw.errors.append(make("kunci_ganda", sheet=section, row=1, column=clean, value=clean))
         elif clean == ROW:
             raw.errors.append(
                 make("kolom_tidak_dikenal", sheet=section, row=1, column=ROW, value=ROW)
             )
         else:
-            keep[name] = clean
-    return keep
+            given[clean] = name
+    return given
 
 
 def _load_json(path: Path) -> tuple[Any, list[tuple[dict, str]]]:

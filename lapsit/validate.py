@@ -18,6 +18,7 @@ import pandera.errors
 import polars as pl
 
 from lapsit.cast import cast_section, lost_to_galat
+from lapsit.curated import stack_owned
 from lapsit.errors import ERROR, WARNING, Galat, make, sort_key
 from lapsit.readers import RawSubmission, read_submission
 from lapsit.reference import Reference
@@ -84,14 +85,12 @@ def _norm(text: str) -> str:
 
 
 def _stack(candidates: list[Candidate], section: str, ref: Reference) -> pl.DataFrame | None:
-    frames, owners = [], []
-    for i, cand in enumerate(candidates):
-        frame = cand.raw.sections.get(section)
-        if frame is None or frame.height == 0:
-            continue
-        frames.append(frame)
-        owners += [i] * frame.height
-    if not frames:
+    parts = [
+        (i, frame)
+        for i, cand in enumerate(candidates)
+        if (frame := cand.raw.sections.get(section)) is not None and frame.height
+    ]
+    if not parts:
         return None
     zones = ref.polres.select(
         pl.col("kode_polres").alias("_inbox"), pl.col("zona_waktu").alias("_tz")
@@ -100,10 +99,7 @@ def _stack(candidates: list[Candidate], section: str, ref: Reference) -> pl.Data
         {"_sub": range(len(candidates)), "_inbox": [c.inbox for c in candidates]},
         schema={"_sub": pl.Int64, "_inbox": pl.Utf8},
     ).join(zones, on="_inbox", how="left")
-    # One operation for the batch: the submission of each row from the frames' heights.
-    stacked = pl.concat(frames, how="diagonal_relaxed").with_columns(
-        pl.Series("_sub", owners, dtype=pl.Int64)
-    )
+    stacked = stack_owned(parts, "_sub", pl.Int64)
     return stacked.join(inboxes, on="_sub", how="left", maintain_order="left")
 
 
@@ -344,11 +340,6 @@ def validate_batch(candidates: list[Candidate], ref: Reference) -> list[Result]:
             results[sub].errors += galat
 
     # Split the batch back into submissions once per section, not once per submission.
-    present = {
-        section: set(typed[section][0]["_sub"].unique().to_list())
-        for section in ("laporan", "pengamanan")
-        if section in typed
-    }
     firsts = {}
     if laporan is not None:
         first_rows = laporan.unique("_sub", keep="first", maintain_order=True)
@@ -365,7 +356,7 @@ def validate_batch(candidates: list[Candidate], ref: Reference) -> list[Result]:
     for i, (cand, result) in enumerate(zip(candidates, results, strict=True)):
         _drop_repeats(result, cand.raw.missing)
         for section in ("laporan", "pengamanan"):
-            has_rows = i in present.get(section, ())
+            has_rows = (i,) in parts.get(section, {})
             if section in cand.raw.sections and not has_rows and not cand.raw.missing.get(section):
                 result.errors.append(make("lembar_kosong", sheet=section, hint=section))
         result.errors.sort(key=sort_key)
