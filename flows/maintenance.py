@@ -1,13 +1,12 @@
 """The maintenance flow: compact and vacuum the curated Delta tables (weekly, see flows/serve.py)."""
 
-from pathlib import Path
 from typing import Annotated
 
 from prefect import flow, get_run_logger
 
 from flows.params import FolderData, label
-from lapsit.maintenance import TableMaintenance
-from lapsit.settings import Settings
+from lapsit.settings import resolved
+from lapsit.storage.maintenance import TableMaintenance
 from tasks.maintenance import maintain_tables, publish_maintenance
 
 RetensiHari = Annotated[
@@ -25,7 +24,7 @@ def maintenance_flow(
     data_dir: FolderData = "data", retensi_hari: RetensiHari = None
 ) -> list[TableMaintenance]:
     """Compact small files and vacuum files older than the retention, in every curated table."""
-    settings = Settings(data_dir=Path(data_dir))
+    settings = resolved(data_dir)
     days = settings.retensi_hari if retensi_hari is None else retensi_hari
     results = maintain_tables(settings, days)
     publish_maintenance(results, days)

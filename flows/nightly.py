@@ -13,14 +13,15 @@ from flows.ingest import ingest_flow
 from flows.params import AlamatDask, FolderData, KodePolda, PelaksanaTugas, TanggalLaporan
 from flows.quality import quality_flow
 from flows.report import report_flow
-from lapsit.errors import mask_nrp
-from lapsit.ingest import IngestSummary
-from lapsit.outcomes import counts_message
-from lapsit.quality import BARU, QualityResult
-from lapsit.reference import Reference
-from lapsit.report.stage import polda_codes, polda_scope
-from lapsit.settings import Settings
-from lapsit.validate import today_in
+from lapsit.clock import now_utc, today_in
+from lapsit.galat import mask_nrp
+from lapsit.ingest.records import IngestSummary
+from lapsit.ingest.verdicts import counts_message
+from lapsit.quality.result import BARU, QualityResult
+from lapsit.reference import Reference, require_polda
+from lapsit.report.stage import polda_scope
+from lapsit.settings import resolved
+from lapsit.templating import render
 from schemas.choices import DITOLAK
 from tasks.reference import load_reference
 
@@ -31,13 +32,10 @@ def report_dates(
     ref: Reference, report_date: str | None, kode_polda: str | None, now: dt.datetime
 ) -> dict[str, dt.date]:
     """The report date of each Polda: the one given, else today in the Polda's time zone."""
-    known = polda_codes(ref)
-    if kode_polda is not None and kode_polda not in known:
-        raise ValueError(f"Polda '{kode_polda}' tidak ada di polres.csv ({', '.join(known)}).")
     given = dt.date.fromisoformat(report_date) if report_date else None
     return {
         polda: given or today_in(polda_scope(ref, polda).zona_waktu, now)
-        for polda in ([kode_polda] if kode_polda else known)
+        for polda in require_polda(ref, kode_polda)
     }
 
 
@@ -58,27 +56,22 @@ class NightlyResult:
 
 def summary_markdown(night: NightlyResult) -> str:
     """The night in Markdown: submissions, quality gate (with Data Docs), reports per Polda."""
-    q = night.quality
-    lines = [
-        "# Ringkasan run malam lapsit",
-        "",
-        f"**Submisi**: {counts_message(night.ingest.totals())}.",
-        "",
-        f"**Gerbang kualitas**: {'LOLOS' if q.success else 'GAGAL'}. {q.summary()}",
-    ]
-    if q.docs_index:
-        lines.append(f"Data Docs: [{q.docs_index}]({q.docs_index.resolve().as_uri()})")
-    lines += ["", "| Polda | tanggal | laporan |", "| --- | --- | --- |"]
+    rows = []
     for polda, tanggal in night.dates.items():
         if polda in night.report_errors:
             shown = f"GAGAL: {night.report_errors[polda]}"
         else:
             shown = str(night.polda_report(polda) or "")
-        lines.append(f"| {polda} | {tanggal.isoformat()} | {shown or '-'} |")
+        rows.append((polda, tanggal.isoformat(), shown or "-"))
     rejected = [o for o in night.ingest.outcomes if o.status == DITOLAK]
-    if rejected:
-        lines += ["", f"{len(rejected)} submisi ditolak: lihat artefak `submisi-ditolak`."]
-    return mask_nrp("\n".join(lines))
+    text = render(
+        "artefak/ringkasan-malam.md.j2",
+        counts=counts_message(night.ingest.totals()),
+        q=night.quality,
+        rows=rows,
+        rejected=len(rejected),
+    )
+    return mask_nrp(text)
 
 
 def _run_name() -> str:
@@ -104,9 +97,9 @@ def nightly_flow(
     `task_runner` and `dask_address` go to the ingest (validation on Dask).
     """
     logger = get_run_logger()
-    settings = Settings(data_dir=Path(data_dir))
-    ref = load_reference(settings.reference_dir)
-    dates = report_dates(ref, report_date, kode_polda, dt.datetime.now(dt.UTC))
+    settings = resolved(data_dir)
+    ref = load_reference(settings.catalog.reference_dir)
+    dates = report_dates(ref, report_date, kode_polda, now_utc())
     # Subflows: an exception (reference, unreadable table) propagates and fails the night.
     summary = ingest_flow(data_dir=data_dir, task_runner=task_runner, dask_address=dask_address)
     # Only what came in since the last gate that passed; the weekly run checks everything.

@@ -1,13 +1,12 @@
 """The quality gate flow: Great Expectations checkpoints on the curated tables, with Data Docs."""
 
-from pathlib import Path
 from typing import Annotated, Literal
 
 from prefect import flow, get_run_logger
 from prefect.states import Completed, Failed, State
 
 from flows.params import FolderData, label
-from lapsit.settings import Settings
+from lapsit.settings import resolved
 from tasks.quality import publish_quality, run_quality_gate
 from tasks.reference import load_reference
 
@@ -28,8 +27,8 @@ def quality_flow(data_dir: FolderData = "data", lingkup: Lingkup = "penuh") -> S
     Either way the state carries the QualityResult, so that the nightly flow
     can still write the report, with a warning, before it fails.
     """
-    settings = Settings(data_dir=Path(data_dir))
-    ref = load_reference(settings.reference_dir)
+    settings = resolved(data_dir)
+    ref = load_reference(settings.catalog.reference_dir)
     result = run_quality_gate(settings, ref, lingkup)
     publish_quality(result)
     logger = get_run_logger()

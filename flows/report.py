@@ -8,10 +8,11 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
 from flows.params import FolderData, KodePolda, PeringatanKualitas, TanggalWajib, VersiRegistri
+from lapsit.clock import now_utc
+from lapsit.reference import require_polda
 from lapsit.report.build import Report
 from lapsit.report.render import render_markdown
-from lapsit.report.stage import polda_codes
-from lapsit.settings import Settings
+from lapsit.settings import resolved
 from tasks.reference import load_reference
 from tasks.report import build_reports, load_snapshot, write_report
 
@@ -43,19 +44,16 @@ def report_flow(
     `peringatan_kualitas`: failed quality-gate checks, shown at the top of every report.
     """
     tanggal = dt.date.fromisoformat(report_date)
-    settings = Settings(data_dir=Path(data_dir))
-    ref = load_reference(settings.reference_dir)
-    known = polda_codes(ref)
-    if kode_polda is not None and kode_polda not in known:
-        raise ValueError(f"Polda '{kode_polda}' tidak ada di polres.csv ({', '.join(known)}).")
-    poldas = [kode_polda] if kode_polda else known
-    snap = load_snapshot(settings.curated_location, as_of_version)
-    now = dt.datetime.now(dt.UTC)
+    settings = resolved(data_dir)
+    ref = load_reference(settings.catalog.reference_dir)
+    poldas = require_polda(ref, kode_polda)
+    snap = load_snapshot(settings.catalog.tables, as_of_version)
+    now = now_utc()
     written: list[Path] = []
     for polda in poldas:
         reports = build_reports(snap, ref, settings, polda, tanggal, now, peringatan_kualitas)
         for report in reports:
-            written += write_report(report, settings.reports_dir)
+            written += write_report(report, settings.catalog)
         _publish(reports[0])
         get_run_logger().info(
             "Laporan situasi %s %s: %d berkas", polda, tanggal.isoformat(), 2 * len(reports)

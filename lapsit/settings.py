@@ -1,4 +1,8 @@
-"""One typed settings object for lapsit, read from `LAPSIT_*` environment variables."""
+"""One typed settings object for lapsit, read from `LAPSIT_*` environment variables.
+
+Read once per command (the CLI) or per flow run, and passed down; every
+location comes from its `catalog`, anchored at `data_dir`.
+"""
 
 import datetime as dt
 from pathlib import Path
@@ -6,17 +10,18 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from lapsit.catalog import Location
+from lapsit.catalog import Catalog, Location
 
-SHIPPED_REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference"
+# The data dir when none is given (SPEC §6): made absolute once, at the edge (`resolved`).
+DEFAULT_DATA_DIR = Path("data")
 
 
 class Settings(BaseSettings):
-    """Where lapsit keeps its data and the limits it applies; every local path hangs off `data_dir`."""
+    """Where lapsit keeps its data and the limits it applies."""
 
     model_config = SettingsConfigDict(env_prefix="LAPSIT_")
 
-    data_dir: Path = Path("data")
+    data_dir: Path = DEFAULT_DATA_DIR
     # The Polda's daily deadline for submissions, in its own time zone.
     batas_waktu: dt.time = dt.time(20, 0)
     # Files above this size are refused before they are opened.
@@ -40,31 +45,17 @@ class Settings(BaseSettings):
     storage_options: dict[str, str] = Field(default_factory=dict, repr=False)
 
     @property
-    def raw_dir(self) -> Path:
-        return self.data_dir / "raw"
+    def catalog(self) -> Catalog:
+        """Every location of the data dir, the curated tables' among them."""
+        uri = self.curated_uri or str(self.data_dir / "curated")
+        return Catalog(self.data_dir, Location(uri, dict(self.storage_options) or None))
 
-    @property
-    def curated_dir(self) -> Path:
-        """The local `curated/` folder: the tables unless `curated_uri` is set; the ingest lock."""
-        return self.data_dir / "curated"
 
-    @property
-    def curated_location(self) -> Location:
-        """Where the curated tables are read and written, with their storage options."""
-        uri = self.curated_uri or str(self.curated_dir)
-        return Location(uri, dict(self.storage_options) or None)
+def resolved(data_dir: str | Path | None = None) -> Settings:
+    """The settings of one command or flow run, with the data dir made absolute once.
 
-    @property
-    def reports_dir(self) -> Path:
-        return self.data_dir / "reports"
-
-    @property
-    def errors_dir(self) -> Path:
-        """Error reports sent back to the Polres, one folder per inbox."""
-        return self.reports_dir / "galat"
-
-    @property
-    def reference_dir(self) -> Path:
-        """The data dir's own reference files where it has them, else the shipped ones."""
-        own = self.data_dir / "reference"
-        return own if (own / "polres.csv").exists() else SHIPPED_REFERENCE
+    `data_dir`: given by the user (`--data-dir`, a flow parameter); else
+    LAPSIT_DATA_DIR, else `data/` of the current folder.
+    """
+    settings = Settings(data_dir=Path(data_dir)) if data_dir else Settings()
+    return settings.model_copy(update={"data_dir": settings.data_dir.resolve()})

@@ -1,37 +1,64 @@
-"""Tasks of the ingest flow; only I/O tasks retry."""
+"""Tasks of the ingest flow: thin, named wrappers around `lapsit.ingest`'s steps.
 
-from collections.abc import Callable, Iterator
+Only I/O tasks retry. A step's arguments are handed to Prefect quoted: Prefect
+walks every collection a task is given (to find futures), and a batch holds
+thousands of records, so walking it would cost seconds per run for nothing.
+"""
 
-from prefect import task
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from prefect import Task, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
-from prefect.futures import PrefectFuture
+from prefect.utilities.annotations import quote
 
-from lapsit import curated, ingest, outcomes
-from lapsit.reference import Reference
-from lapsit.settings import Settings
+from lapsit.errors import SubmissionRejected
+from lapsit.ingest import commit, decide, discover, verdicts
+from lapsit.ingest.run import Steps
 
 discover_files = task(
-    ingest.discover, name="discover_files", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE
+    discover.discover,
+    name="discover_files",
+    retries=2,
+    retry_delay_seconds=2,
+    cache_policy=NO_CACHE,
 )
 validate_submissions = task(
-    ingest.validate_deliveries, name="validate_submissions", cache_policy=NO_CACHE
+    decide.validate_deliveries, name="validate_submissions", cache_policy=NO_CACHE
 )
+decide_outcomes = task(decide.decide, name="decide_outcomes", cache_policy=NO_CACHE)
 write_error_reports = task(
-    ingest.write_reports, name="write_error_reports", retries=2, cache_policy=NO_CACHE
+    commit.write_error_reports, name="write_error_reports", retries=2, cache_policy=NO_CACHE
 )
-write_curated = task(ingest.write_curated, name="write_curated", retries=2, cache_policy=NO_CACHE)
+write_tables = task(commit.write_tables, name="write_tables", retries=2, cache_policy=NO_CACHE)
 write_registry = task(
-    curated.add_to_registry, name="write_registry", retries=2, cache_policy=NO_CACHE
+    commit.write_registry, name="write_registry", retries=2, cache_policy=NO_CACHE
 )
 
-STEPS = ingest.Steps(
-    discover=discover_files,
-    validate=validate_submissions,
-    write_reports=write_error_reports,
-    write_curated=write_curated,
-    write_registry=write_registry,
+
+def quoted(step: Task) -> Callable[..., Any]:
+    """Run `step` as a task run, its arguments quoted (Prefect does not walk them)."""
+
+    @functools.wraps(step.fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        return step(*map(quote, args), **{k: quote(v) for k, v in kwargs.items()})
+
+    return run
+
+
+# The steps of `lapsit.ingest.run.run_ingest`, each a task run in the Prefect UI.
+STEPS = Steps(
+    discover=quoted(discover_files),
+    validate=quoted(validate_submissions),
+    decide=quoted(decide_outcomes),
+    writers=commit.Writers(
+        error_reports=quoted(write_error_reports),
+        tables=quoted(write_tables),
+        registry=quoted(write_registry),
+    ),
 )
 
 
@@ -40,14 +67,14 @@ STEPS = ingest.Steps(
     task_run_name="validasi {verdict.kode_polres} {verdict.berkas}",
     cache_policy=NO_CACHE,
 )
-def record_submission(verdict: outcomes.Verdict, event: dict | None = None) -> str:
+def record_submission(verdict: verdicts.Verdict, event: dict | None = None) -> str:
     """One run per new file: Completed with its status, or Failed naming its first errors.
 
     A rejection also emits `event` (the Polres as resource) for Automations.
     """
     try:
-        return outcomes.check(verdict)
-    except outcomes.SubmisiDitolak:
+        return verdicts.check(verdict)
+    except SubmissionRejected:
         if event:
             emit_event(**event)
         raise
@@ -61,46 +88,4 @@ def publish_rejections(rows: list[dict], counts: str) -> None:
         if rows
         else f"Tidak ada submisi ditolak pada run ini. Ringkasan: {counts}."
     )
-    create_table_artifact(key=outcomes.REJECTED_ARTIFACT, table=rows, description=description)
-
-
-def on_dask(address: str | None) -> Callable[..., Iterator[list[ingest.Outcome]]]:
-    """The ingest's schedule on a Dask cluster: each batch validated as chunks, one task each.
-
-    `address`: the scheduler of an existing cluster (`tcp://HOST:8786`); None starts a
-    temporary `distributed.LocalCluster` of worker processes for this run. Only the
-    validation (reading included) runs on the workers, which must see the inboxes at the
-    same path; supersession and every write stay in the flow's process, in order.
-    """
-
-    def schedule(
-        validate: ingest.Validate,
-        batches: list[list[ingest.Delivery]],
-        ref: Reference,
-        settings: Settings,
-    ) -> Iterator[list[ingest.Outcome]]:
-        from prefect_dask import DaskTaskRunner
-
-        if not batches:
-            return
-        runner = DaskTaskRunner(address=address) if address else DaskTaskRunner()
-        with runner:
-            try:  # the client, and a temporary cluster, start on first use
-                workers = runner.client.scheduler_info()["workers"].values()
-            except OSError as exc:  # distributed's connect timeout is an OSError
-                where = address or "lokal sementara"
-                raise ingest.ClusterError(
-                    f"Klaster Dask {where} tidak dapat dihubungi: {exc}"
-                ) from exc
-            threads = sum(w.get("nthreads", 1) for w in workers)
-
-            def submit(chunk: list[ingest.Delivery]) -> PrefectFuture:
-                parameters = {"deliveries": chunk, "ref": ref, "settings": settings}
-                return runner.submit(validate, parameters)
-
-            # Two chunks per worker thread in flight: none idles while one is collected.
-            yield from ingest.spread(
-                submit, batches, settings.dask_chunk_files, in_flight=max(2 * threads, 2)
-            )
-
-    return schedule
+    create_table_artifact(key=verdicts.REJECTED_ARTIFACT, table=rows, description=description)

@@ -1,10 +1,10 @@
-"""Tasks of the maintenance flow: thin wrappers around lapsit.maintenance."""
+"""Tasks of the maintenance flow: thin wrappers around lapsit.storage.maintenance."""
 
 from prefect import task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from lapsit import maintenance
+from lapsit.storage import maintenance
 
 MAINTENANCE_ARTIFACT = "pemeliharaan-tabel"
 

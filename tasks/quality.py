@@ -1,22 +1,23 @@
-"""Tasks of the quality gate: thin wrappers around lapsit.quality."""
+"""Tasks of the quality gate: thin wrappers around lapsit.quality.gate."""
 
 from prefect import task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from lapsit import quality
+from lapsit.quality import gate
+from lapsit.quality.result import QualityResult
 
 QUALITY_ARTIFACT = "gerbang-kualitas"
 
 # Reads the curated tables; a table it cannot read fails the task (and the run), never passes.
-run_quality_gate = task(quality.run_gate, name="run_quality_gate", cache_policy=NO_CACHE)
+run_quality_gate = task(gate.run_gate, name="run_quality_gate", cache_policy=NO_CACHE)
 
 
 @task(name="publish_quality", cache_policy=NO_CACHE)
-def publish_quality(result: quality.QualityResult) -> None:
+def publish_quality(result: QualityResult) -> None:
     """The gate's outcome as a Markdown artifact linking Data Docs."""
     create_markdown_artifact(
         key=QUALITY_ARTIFACT,
-        markdown=quality.markdown(result),
+        markdown=gate.markdown(result),
         description=result.summary()[:500],
     )

@@ -4,7 +4,7 @@ import copy
 import datetime as dt
 from pathlib import Path
 
-from lapsit.submission_files import write_json, write_xlsx
+from lapsit.demo.files import write_json, write_xlsx
 
 TANGGAL = dt.date(2024, 11, 20)
 

@@ -1,13 +1,25 @@
+from pathlib import Path
+
 import pytest
 from prefect.testing.utilities import prefect_test_harness
 
+from lapsit.catalog import SHIPPED_REFERENCE
+from lapsit.demo.season import generate
 from lapsit.reference import Reference, load_reference
-from lapsit.settings import SHIPPED_REFERENCE, Settings
+from lapsit.settings import Settings
 
 
 @pytest.fixture(scope="session")
 def ref() -> Reference:
     return load_reference(SHIPPED_REFERENCE)
+
+
+@pytest.fixture(scope="session")
+def demo_raw(tmp_path_factory) -> Path:
+    """The demo season's inboxes (`lapsit demo` writes the same), generated once; read only."""
+    raw = tmp_path_factory.mktemp("demo") / "raw"
+    generate(raw)
+    return raw
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from benchmarks import phases
 from benchmarks import run as bench
 from benchmarks.workload import SIZES, generate, polres_rows, workload_files, zone_of_province
-from lapsit.ingest import run_ingest
+from lapsit.ingest.run import run_ingest
 from lapsit.reference import load_reference
 from lapsit.settings import Settings
 
@@ -48,8 +48,8 @@ def _snapshot(folder):
 def test_workload_ingests_with_the_expected_outcomes(tiny, tmp_path):
     out, manifest = tiny
     settings = Settings(data_dir=out / "data")
-    ref = load_reference(settings.reference_dir)
-    assert settings.reference_dir == out / "data" / "reference"
+    ref = load_reference(settings.catalog.reference_dir)
+    assert settings.catalog.reference_dir == out / "data" / "reference"
     assert ref.polres["kode_polres"].to_list() == ["banjarmasin", "banjarbaru"]
     work = Settings(data_dir=tmp_path / "data")
     bench.shutil.copytree(out / "data", work.data_dir)

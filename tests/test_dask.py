@@ -18,9 +18,12 @@ from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
 
 from flows.cli import main
 from flows.ingest import ingest_flow
-from lapsit import curated, ingest, sample_data
 from lapsit.catalog import section_tables, table
-from lapsit.ingest import Delivery, Outcome
+from lapsit.demo import season
+from lapsit.ingest import discover, spread
+from lapsit.ingest.records import Delivery, Outcome
+from lapsit.storage import delta
+from lapsit.storage.registry import read_registry
 from schemas.choices import DITERIMA
 
 # Files per commit batch and per validation chunk in these runs: several of each.
@@ -32,7 +35,7 @@ def _deliveries(n: int) -> list[Delivery]:
 
 
 def test_spread_keeps_the_order_and_yields_whole_batches():
-    batches = ingest.batches_of(_deliveries(23), 10)  # 10, 10, 3
+    batches = discover.batches_of(_deliveries(23), 10)  # 10, 10, 3
     live, most = [0], [0]  # chunks submitted and not yet collected
 
     def validate(chunk):
@@ -56,7 +59,7 @@ def test_spread_keeps_the_order_and_yields_whole_batches():
 
         got = [
             [o.delivery.rel for o in outcomes]
-            for outcomes in ingest.spread(submit, batches, chunk_files=4, in_flight=3)
+            for outcomes in spread.spread(submit, batches, chunk_files=4, in_flight=3)
         ]
     assert got == [[d.rel for d in batch] for batch in batches]
     assert most[0] == 3
@@ -72,14 +75,14 @@ def cluster():
 
 def _season(root: Path) -> Path:
     data = root / "data"
-    sample_data.generate(data / "raw")
+    season.generate(data / "raw")
     return data
 
 
 def _tables(data: Path) -> dict[str, pl.DataFrame]:
     """Every curated table, with the columns only a run's clock sets left out, sorted."""
-    frames = {t.name: curated.read(t) for t in section_tables(data / "curated")}
-    frames["submisi"] = curated.read_registry(data / "curated").drop("diproses_pada")
+    frames = {t.name: delta.read(t) for t in section_tables(data / "curated")}
+    frames["submisi"] = read_registry(data / "curated").drop("diproses_pada")
     return {name: frame.sort(frame.columns) for name, frame in frames.items()}
 
 
@@ -127,7 +130,7 @@ def test_dask_runner_gives_the_same_tables_as_the_default(
     names = asyncio.run(_task_run_names(f"ingest {spread}"))
     chunks = sum(
         -(-len(batch) // CHUNK)
-        for batch in ingest.batches_of(
+        for batch in discover.batches_of(
             [o for o in summary.outcomes if o.status != "duplikat"], BATCH
         )
     )
@@ -153,8 +156,8 @@ def test_nightly_cli_takes_the_dask_address(prefect_harness, cluster, tmp_path):
         ]
     )
     assert code == 0
-    accepted = curated.read_registry(data / "curated").filter(pl.col("status") == "diterima")
-    rows = curated.read(table(data / "curated", "pengamanan"))
+    accepted = read_registry(data / "curated").filter(pl.col("status") == "diterima")
+    rows = delta.read(table(data / "curated", "pengamanan"))
     assert rows["id_submisi"].unique().sort().equals(accepted["id_submisi"].unique().sort())
     assert (data / "reports" / "kalsel" / "2024-11-27").is_dir()
 
@@ -170,7 +173,7 @@ def test_an_unreachable_cluster_fails_the_ingest_with_a_clear_error(
     err = capsys.readouterr().err
     assert "Klaster Dask tcp://127.0.0.1:9 tidak dapat dihubungi" in err
     # Nothing was committed: the files are new again for the next run.
-    assert curated.read_registry(data / "curated").height == 0
+    assert read_registry(data / "curated").height == 0
 
 
 def test_a_dask_address_needs_the_dask_runner(tmp_path, capsys):

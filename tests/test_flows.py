@@ -9,8 +9,9 @@ from prefect.client.orchestration import get_client
 
 from flows.cli import main
 from flows.ingest import ingest_flow
-from lapsit import curated
 from lapsit.catalog import table
+from lapsit.storage import delta
+from lapsit.storage.registry import read_registry
 from tests.builders import valid_sections, write
 
 pytestmark = pytest.mark.slow
@@ -30,16 +31,16 @@ def test_ingest_flow_registers_every_file_and_completes(prefect_harness, tmp_pat
     write(data / "raw" / "tabalong" / "2024-11-20.json", bad)
     summary = ingest_flow(data_dir=str(data))
     assert sorted(o.status for o in summary.outcomes) == ["diterima", "ditolak"]
-    reg = curated.read_registry(data / "curated")
+    reg = read_registry(data / "curated")
     assert sorted(reg["status"]) == ["diterima", "ditolak"]
-    rows = curated.read(table(data / "curated", "pengamanan"))
+    rows = delta.read(table(data / "curated", "pengamanan"))
     assert rows["kode_polres"].unique().to_list() == ["balangan"]
     assert asyncio.run(_flow_run_states(f"ingest {data}")) == ["COMPLETED"]
     # Idempotent: a second run adds no table version.
-    before = {n: curated.version(table(data / "curated", n)) for n in ("pengamanan", "submisi")}
+    before = {n: delta.version(table(data / "curated", n)) for n in ("pengamanan", "submisi")}
     again = ingest_flow(data_dir=str(data))
     assert again.outcomes == []
-    after = {n: curated.version(table(data / "curated", n)) for n in ("pengamanan", "submisi")}
+    after = {n: delta.version(table(data / "curated", n)) for n in ("pengamanan", "submisi")}
     assert after == before
 
 
@@ -52,5 +53,5 @@ def test_cli_ingest_prints_the_summary(prefect_harness, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Ringkasan ingest" in out
     assert "Ditolak: balangan/foto.jpg" in out
-    reg = curated.read_registry(data / "curated")
+    reg = read_registry(data / "curated")
     assert reg.filter(pl.col("status") == "ditolak")["path"].to_list() == ["balangan/foto.jpg"]

@@ -9,32 +9,37 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from lapsit import curated, sample_data
 from lapsit.catalog import section_tables, table
-from lapsit.ingest import run_ingest
+from lapsit.demo import season
+from lapsit.ingest.run import run_ingest
+from lapsit.storage import delta
+from lapsit.storage.registry import read_registry
 from tests.builders import valid_sections, write
 
 T0 = dt.datetime(2024, 11, 20, 11, 0, tzinfo=dt.UTC)  # 19:00 WITA
 
 
 def deliver(settings, inbox: str, name: str, sections: dict, at: dt.datetime = T0) -> Path:
-    path = write(settings.raw_dir / inbox / name, sections)
+    path = write(settings.catalog.raw_dir / inbox / name, sections)
     os.utime(path, (at.timestamp(), at.timestamp()))
     return path
 
 
 def registry(settings) -> pl.DataFrame:
-    return curated.read_registry(settings.curated_dir).sort("waktu_terima", "path")
+    return read_registry(settings.catalog.curated_dir).sort("waktu_terima", "path")
 
 
 def current(settings, name: str) -> pl.DataFrame:
-    frame = curated.read(table(settings.curated_dir, name))
+    frame = delta.read(table(settings.catalog.curated_dir, name))
     return frame if frame is not None else pl.DataFrame()
 
 
 def versions(settings) -> dict:
-    tables = [*section_tables(settings.curated_dir), table(settings.curated_dir, "submisi")]
-    return {t.name: curated.version(t) for t in tables}
+    tables = [
+        *section_tables(settings.catalog.curated_dir),
+        table(settings.catalog.curated_dir, "submisi"),
+    ]
+    return {t.name: delta.version(t) for t in tables}
 
 
 def test_accepted_file_lands_in_every_table_with_lineage(settings, ref):
@@ -52,7 +57,9 @@ def test_accepted_file_lands_in_every_table_with_lineage(settings, ref):
     for name, expected in [("satgas", 2), ("kejadian", 1), ("netralitas", 1), ("kesiapan", 2)]:
         assert current(settings, name).height == expected
     # Partitioned by region and stage.
-    assert (Path(table(settings.curated_dir, "pengamanan").uri) / "kode_polda=kalsel").is_dir()
+    assert (
+        Path(table(settings.catalog.curated_dir, "pengamanan").uri) / "kode_polda=kalsel"
+    ).is_dir()
     reg = registry(settings).row(0, named=True)
     assert reg["path"] == "balangan/2024-11-20.xlsx"
     assert reg["status"] == "diterima" and reg["jumlah_galat"] == 0
@@ -102,7 +109,9 @@ def test_later_dibuat_pada_supersedes_in_one_step(settings, ref):
     assert rows["personel_polri"].sum() == 56
     assert current(settings, "kejadian").height == 0
     # The old rows stay in the table's history.
-    old = pl.read_delta(table(settings.curated_dir, "pengamanan").uri, version=version_before)
+    old = pl.read_delta(
+        table(settings.catalog.curated_dir, "pengamanan").uri, version=version_before
+    )
     assert old["personel_polri"].sum() == 55
     assert versions(settings)["pengamanan"] == version_before + 1
 
@@ -143,7 +152,7 @@ def test_duplicate_bytes_change_nothing(settings, ref):
     path = deliver(settings, "balangan", "2024-11-20.xlsx", valid_sections())
     run_ingest(settings, ref)
     before = versions(settings)
-    copy = settings.raw_dir / "balangan" / "kirim-ulang.xlsx"
+    copy = settings.catalog.raw_dir / "balangan" / "kirim-ulang.xlsx"
     shutil.copy(path, copy)
     summary = run_ingest(settings, ref)
     assert [o.status for o in summary.outcomes] == ["duplikat"]
@@ -191,12 +200,12 @@ def test_unknown_inbox_and_foreign_polres_write_nothing(settings, ref):
     assert rules["polres-fiktif"] == ["kotak_tidak_dikenal"]
     assert rules["tapin"][0] == "polres_sesuai_kotak"
     assert set(rules["tapin"][1:]) == {"kecamatan_wilayah"}  # Balangan's kecamatan, not Tapin's
-    assert all(curated.version(t) is None for t in section_tables(settings.curated_dir))
+    assert all(delta.version(t) is None for t in section_tables(settings.catalog.curated_dir))
 
 
 def test_hidden_files_and_symlinks_are_not_followed(settings, ref, tmp_path):
     outside = write(tmp_path / "outside.xlsx", valid_sections())
-    inbox = settings.raw_dir / "balangan"
+    inbox = settings.catalog.raw_dir / "balangan"
     inbox.mkdir(parents=True)
     (inbox / "link.xlsx").symlink_to(outside)
     (inbox / ".~lock.2024-11-20.xlsx#").write_text("lock")
@@ -205,7 +214,7 @@ def test_hidden_files_and_symlinks_are_not_followed(settings, ref, tmp_path):
 
 def test_crash_between_table_writes_is_completed_by_the_next_run(settings, ref, monkeypatch):
     deliver(settings, "balangan", "2024-11-20.xlsx", valid_sections())
-    real = curated.replace_slices
+    real = delta.replace_slices
     calls = []
 
     def crash_on_third_table(t, rows, keys):
@@ -214,11 +223,11 @@ def test_crash_between_table_writes_is_completed_by_the_next_run(settings, ref, 
             raise OSError("disk hilang")
         return real(t, rows, keys)
 
-    monkeypatch.setattr(curated, "replace_slices", crash_on_third_table)
+    monkeypatch.setattr(delta, "replace_slices", crash_on_third_table)
     with pytest.raises(OSError):
         run_ingest(settings, ref)
-    assert curated.version(table(settings.curated_dir, "submisi")) is None
-    monkeypatch.setattr(curated, "replace_slices", real)
+    assert delta.version(table(settings.catalog.curated_dir, "submisi")) is None
+    monkeypatch.setattr(delta, "replace_slices", real)
     summary = run_ingest(settings, ref)
     assert [o.status for o in summary.outcomes] == ["diterima"]
     assert current(settings, "pengamanan").height == 2
@@ -227,10 +236,10 @@ def test_crash_between_table_writes_is_completed_by_the_next_run(settings, ref, 
 
 
 def test_demo_season_gets_the_outcomes_the_spec_gives(settings, ref):
-    sample_data.generate(settings.raw_dir)
+    season.generate(settings.catalog.raw_dir)
     summary = run_ingest(settings, ref)
     status = {o.delivery.rel: o for o in summary.outcomes}
-    for mistake in sample_data.MISTAKES:
+    for mistake in season.MISTAKES:
         outcome = status[mistake.path]
         assert outcome.status == "ditolak", mistake
         located = {(g.sheet, g.row, g.column) for g in outcome.errors if g.severity == "error"}
@@ -239,7 +248,7 @@ def test_demo_season_gets_the_outcomes_the_spec_gives(settings, ref):
     assert status["balangan/2024-11-22-revisi.xlsx"].status == "diterima"
     assert status["tabalong/2024-11-20-kirim-ulang.xlsx"].status == "duplikat"
     totals = summary.totals()
-    assert totals["ditolak"] == len(sample_data.MISTAKES)
+    assert totals["ditolak"] == len(season.MISTAKES)
     # One current submission per Polres, election and date.
     reg = registry(settings).filter(pl.col("status") == "diterima")
     assert reg.select("kode_polres", "kode_pemilihan", "tanggal").is_duplicated().sum() == 0

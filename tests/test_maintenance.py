@@ -9,10 +9,10 @@ from pydantic import ValidationError
 
 from flows.maintenance import maintenance_flow
 from flows.serve import MAINTENANCE_CRON, maintenance_schedule
-from lapsit import curated, maintenance
 from lapsit.catalog import table
-from lapsit.ingest import run_ingest
+from lapsit.ingest.run import run_ingest
 from lapsit.settings import Settings
+from lapsit.storage import delta, maintenance
 from tests.builders import valid_sections, write
 
 DAYS = [dt.date(2024, 11, 18) + dt.timedelta(days=i) for i in range(4)]
@@ -33,18 +33,18 @@ def history(settings, ref) -> Settings:
                     )
                 ]
                 sections.pop("kejadian")
-            write(settings.raw_dir / polres / f"{day}.xlsx", sections)
+            write(settings.catalog.raw_dir / polres / f"{day}.xlsx", sections)
         assert all(o.status == "diterima" for o in run_ingest(settings, ref).outcomes)
     return settings
 
 
 def _rows(t, version=None) -> pl.DataFrame:
-    return curated.read(t, as_of=version).sort(KEY)
+    return delta.read(t, as_of=version).sort(KEY)
 
 
 def test_compaction_keeps_rows_and_reduces_files_and_time_travel_survives(history):
-    t = table(history.curated_dir, "pengamanan")
-    before, old_version = _rows(t), curated.version(t)
+    t = table(history.catalog.curated_dir, "pengamanan")
+    before, old_version = _rows(t), delta.version(t)
     first_version_rows = _rows(t, 1)
     files = maintenance.active_files(t)
     assert files >= len(DAYS)  # one file per run and partition at least
@@ -64,7 +64,7 @@ def test_compaction_keeps_rows_and_reduces_files_and_time_travel_survives(histor
 
 
 def test_vacuum_ends_time_travel_beyond_the_retention(history):
-    t = table(history.curated_dir, "pengamanan")
+    t = table(history.catalog.curated_dir, "pengamanan")
     before = _rows(t)
     maintenance.maintain(history, retention_days=30)
     on_disk = len(list(_data_files(t)))
@@ -87,9 +87,9 @@ def test_an_ingest_after_maintenance_still_replaces_slices(history, ref):
     revised = valid_sections("balangan", DAYS[-1])
     revised["laporan"]["dibuat_pada"] = dt.datetime.combine(DAYS[-1], dt.time(19, 45))
     revised["pengamanan"][0]["personel_polri"] = 99
-    write(history.raw_dir / "balangan" / f"{DAYS[-1]}-revisi.xlsx", revised)
+    write(history.catalog.raw_dir / "balangan" / f"{DAYS[-1]}-revisi.xlsx", revised)
     assert [o.status for o in run_ingest(history, ref).outcomes] == ["diterima"]
-    rows = curated.read(table(history.curated_dir, "pengamanan")).filter(
+    rows = delta.read(table(history.catalog.curated_dir, "pengamanan")).filter(
         (pl.col("kode_polres") == "balangan") & (pl.col("tanggal") == DAYS[-1])
     )
     assert rows.height == len(revised["pengamanan"]) and 99 in rows["personel_polri"].to_list()
@@ -112,6 +112,6 @@ def test_maintenance_is_scheduled_weekly(ref):
 def test_maintenance_flow_runs_on_prefect(prefect_harness, history):
     results = maintenance_flow(data_dir=str(history.data_dir), retensi_hari=30)
     assert {r.name for r in results} >= {"pengamanan", "submisi"}
-    assert DeltaTable(table(history.curated_dir, "pengamanan").uri).version() == max(
+    assert DeltaTable(table(history.catalog.curated_dir, "pengamanan").uri).version() == max(
         r.version_after for r in results if r.name == "pengamanan"
     )

@@ -27,11 +27,14 @@ from prefect.server.schemas.schedules import CronSchedule
 
 from flows.cli import main
 from flows.serve import NIGHTLY_CRON, deployments
-from lapsit import curated, outcomes, quality
-from lapsit.catalog import table
-from lapsit.errors import make
-from lapsit.ingest import run_ingest
-from lapsit.settings import SHIPPED_REFERENCE, Settings
+from lapsit.catalog import SHIPPED_REFERENCE, table
+from lapsit.errors import SubmissionRejected, UnreadableTableError
+from lapsit.galat import make
+from lapsit.ingest import verdicts
+from lapsit.ingest.run import run_ingest
+from lapsit.quality import gate, suites, tables
+from lapsit.settings import Settings
+from lapsit.storage import delta
 from tests.builders import valid_sections, write
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,8 +58,8 @@ def deliver_good_and_bad(data: Path) -> None:
 # --- plain functions ------------------------------------------------------------------------
 
 
-def _verdict(status: str, errors: tuple = ()) -> outcomes.Verdict:
-    return outcomes.Verdict(
+def _verdict(status: str, errors: tuple = ()) -> verdicts.Verdict:
+    return verdicts.Verdict(
         kode_polres="tabalong",
         berkas=f"{TANGGAL}.json",
         path=f"tabalong/{TANGGAL}.json",
@@ -77,7 +80,7 @@ REJECTED_ERRORS = (
 
 
 def test_rejection_message_names_the_first_errors_in_workbook_order_without_nrp():
-    message = outcomes.rejection_message(_verdict("ditolak", REJECTED_ERRORS))
+    message = verdicts.rejection_message(_verdict("ditolak", REJECTED_ERRORS))
     lines = message.splitlines()
     assert lines[0] == f"Submisi tabalong/{TANGGAL}.json ditolak: 4 kesalahan."
     # Errors only (the warning is left out), sheet order then row: pengamanan before netralitas.
@@ -91,14 +94,14 @@ def test_rejection_message_names_the_first_errors_in_workbook_order_without_nrp(
 
 def test_check_raises_only_for_a_rejection():
     for status in ("diterima", "digantikan", "duplikat"):
-        assert outcomes.check(_verdict(status)) == status
-    with pytest.raises(outcomes.SubmisiDitolak, match="4 kesalahan"):
-        outcomes.check(_verdict("ditolak", REJECTED_ERRORS))
+        assert verdicts.check(_verdict(status)) == status
+    with pytest.raises(SubmissionRejected, match="4 kesalahan"):
+        verdicts.check(_verdict("ditolak", REJECTED_ERRORS))
 
 
 def test_event_and_artifact_row_of_a_rejection(ref, tmp_path):
     v = _verdict("ditolak", REJECTED_ERRORS)
-    event = outcomes.rejection_event(v, ref, tmp_path)
+    event = verdicts.rejection_event(v, ref, tmp_path)
     assert event["event"] == "lapsit.submisi.ditolak"
     assert event["resource"]["prefect.resource.id"] == "lapsit.polres.tabalong"
     assert event["resource"]["prefect.resource.name"] == "Polres Tabalong"
@@ -106,7 +109,7 @@ def test_event_and_artifact_row_of_a_rejection(ref, tmp_path):
     assert event["payload"]["jumlah_galat"] == 4
     assert event["payload"]["laporan_galat"] == str(tmp_path / v.error_report)
     assert NRP not in json.dumps(event)
-    rows = outcomes.rejected_rows([v, _verdict("diterima")], ref, tmp_path)
+    rows = verdicts.rejected_rows([v, _verdict("diterima")], ref, tmp_path)
     assert [(r["Polres"], r["Berkas"], r["Jumlah galat"]) for r in rows] == [
         ("Polres Tabalong", f"tabalong/{TANGGAL}.json", 4)
     ]
@@ -115,7 +118,7 @@ def test_event_and_artifact_row_of_a_rejection(ref, tmp_path):
 
 def test_counts_message_names_every_outcome():
     totals = Counter({"diterima": 2, "ditolak": 1, "dilewati": 4})
-    assert outcomes.counts_message(totals) == (
+    assert verdicts.counts_message(totals) == (
         "diterima 2, ditolak 1, digantikan 0, duplikat 0, dilewati 4"
     )
 
@@ -134,8 +137,8 @@ def test_report_date_defaults_to_today_in_each_polda_zone(ref):
 
 
 def test_suites_state_keys_regions_and_stages(ref):
-    suites = quality.suites(["pengamanan", "kesiapan", "submisi_diterima"], ref)
-    names = {name: {e.name for e in suite} for name, suite in suites.items()}
+    by_table = suites.suites(["pengamanan", "kesiapan", "submisi_diterima"], ref)
+    names = {name: {e.name for e in suite} for name, suite in by_table.items()}
     assert "expect_compound_columns_to_be_unique(id_submisi, kode_kecamatan)" in names["pengamanan"]
     assert (
         "expect_column_pair_values_to_be_equal(kode_polres, polres_wilayah)" in names["pengamanan"]
@@ -150,7 +153,7 @@ def test_suites_state_keys_regions_and_stages(ref):
         in names["submisi_diterima"]
     )
     # Personal data never reaches GX: only whether the NRP has 8 digits.
-    netralitas = {e.name for e in quality.section_suite("netralitas", ref)}
+    netralitas = {e.name for e in suites.section_suite("netralitas", ref)}
     assert not any("(nrp)" in n for n in netralitas)
 
 
@@ -245,20 +248,20 @@ def test_quality_gate_passes_then_names_the_expectations_a_broken_table_fails(re
     settings = Settings(data_dir=tmp_path / "data")
     deliver_good_and_bad(settings.data_dir)
     run_ingest(settings, ref)
-    result = quality.run_gate(settings, ref)
+    result = gate.run_gate(settings, ref)
     assert result.success, result.summary()
-    assert result.docs_index == settings.reports_dir / "data-docs" / "index.html"
+    assert result.docs_index == settings.catalog.reports_dir / "data-docs" / "index.html"
     assert result.docs_index.is_file()
     assert result.checked["pengamanan"] == 2 and result.checked["submisi_diterima"] == 1
     # Break the curated pengamanan table behind the contract's back.
-    t = table(settings.curated_dir, "pengamanan")
-    rows = curated.read(t)
+    t = table(settings.catalog.curated_dir, "pengamanan")
+    rows = delta.read(t)
     broken = pl.concat(
         [rows, rows.head(1).with_columns(pl.lit(-5, pl.Int64).alias("personel_tni"))],
         how="vertical_relaxed",
     )
     broken.write_delta(t.uri, mode="overwrite")
-    result = quality.run_gate(settings, ref)
+    result = gate.run_gate(settings, ref)
     assert not result.success
     failed = {f.describe().split(":")[0] for f in result.failures}
     assert failed == {
@@ -267,21 +270,21 @@ def test_quality_gate_passes_then_names_the_expectations_a_broken_table_fails(re
     }
     assert "GAGAL" in result.summary() and "personel_tni" in result.summary()
     assert result.warnings()[0].startswith("Pemeriksaan kualitas data")
-    markdown = quality.markdown(result)
+    markdown = gate.markdown(result)
     assert result.docs_index.resolve().as_uri() in markdown
     # Data Docs is a static site anyone may open: no NRP in it.
-    docs = settings.reports_dir / "data-docs"
+    docs = settings.catalog.reports_dir / "data-docs"
     assert not [p for p in docs.rglob("*.html") if "87050123" in p.read_text(encoding="utf-8")]
 
 
 def test_an_unreadable_curated_table_stops_the_gate(ref, tmp_path):
     settings = Settings(data_dir=tmp_path / "data")
-    write(settings.raw_dir / "balangan" / f"{TANGGAL}.xlsx", valid_sections())
+    write(settings.catalog.raw_dir / "balangan" / f"{TANGGAL}.xlsx", valid_sections())
     run_ingest(settings, ref)
-    log = Path(table(settings.curated_dir, "kesiapan").uri) / "_delta_log"
+    log = Path(table(settings.catalog.curated_dir, "kesiapan").uri) / "_delta_log"
     next(log.glob("*.json")).write_text("bukan json{", encoding="utf-8")
-    with pytest.raises(quality.TabelRusak, match="kesiapan"):
-        quality.read_tables(settings.curated_dir, ref)
+    with pytest.raises(UnreadableTableError, match="kesiapan"):
+        tables.read_tables(settings.catalog.curated_dir, ref)
 
 
 # --- flows on the embedded server ---------------------------------------------------------------
@@ -364,11 +367,11 @@ def test_cli_nightly_fails_after_the_report_when_an_expectation_fails(
     prefect_harness, tmp_path, ref, capsys
 ):
     settings = Settings(data_dir=tmp_path / "data")
-    write(settings.raw_dir / "balangan" / f"{TANGGAL}.xlsx", valid_sections())
+    write(settings.catalog.raw_dir / "balangan" / f"{TANGGAL}.xlsx", valid_sections())
     run_ingest(settings, ref)
     # Readiness above the total, slipped into the curated table behind the contract's back.
-    t = table(settings.curated_dir, "kesiapan")
-    curated.read(t).with_columns(pl.lit(99, pl.Int64).alias("jumlah_siap")).write_delta(
+    t = table(settings.catalog.curated_dir, "kesiapan")
+    delta.read(t).with_columns(pl.lit(99, pl.Int64).alias("jumlah_siap")).write_delta(
         t.uri, mode="overwrite"
     )
     code = main(
@@ -381,7 +384,10 @@ def test_cli_nightly_fails_after_the_report_when_an_expectation_fails(
     (line,) = [x for x in out.splitlines() if x.startswith("Laporan situasi kalsel 2024-11-20: ")]
     html = Path(line.split(": ", 1)[1]).read_text(encoding="utf-8")
     assert "Pemeriksaan kualitas data (Great Expectations) gagal" in html
-    assert f"Data Docs kualitas data: {settings.reports_dir / 'data-docs' / 'index.html'}" in out
+    assert (
+        f"Data Docs kualitas data: {settings.catalog.reports_dir / 'data-docs' / 'index.html'}"
+        in out
+    )
 
 
 @pytest.mark.slow

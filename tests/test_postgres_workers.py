@@ -37,11 +37,12 @@ from prefect.client.orchestration import PrefectClient
 from prefect.client.schemas.objects import ConcurrencyLimitStrategy, FlowRun
 from prefect.deployments.flow_runs import arun_deployment
 
-from lapsit import curated, outcomes
 from lapsit.catalog import REGISTRY, section_tables, table
-from lapsit.ingest import run_ingest
+from lapsit.ingest import verdicts
+from lapsit.ingest.run import run_ingest
 from lapsit.reference import load_reference
 from lapsit.settings import Settings
+from lapsit.storage import delta
 from tests.prefect_server import PREFECT, background, environment, free_port, running_server, tail
 
 pytestmark = pytest.mark.slow
@@ -247,9 +248,9 @@ def _copy_inputs(data: Path) -> None:
 
 
 def _tables(data: Path) -> dict[str, pl.DataFrame]:
-    curated_dir = Settings(data_dir=data).curated_dir
-    frames = {REGISTRY: curated.read(table(curated_dir, REGISTRY)).drop("diproses_pada")}
-    frames.update({t.name: curated.read(t) for t in section_tables(curated_dir)})
+    curated_dir = Settings(data_dir=data).catalog.curated_dir
+    frames = {REGISTRY: delta.read(table(curated_dir, REGISTRY)).drop("diproses_pada")}
+    frames.update({t.name: delta.read(t) for t in section_tables(curated_dir)})
     return {name: df.sort(df.columns) for name, df in frames.items()}
 
 
@@ -322,9 +323,9 @@ def test_two_workers_on_a_postgres_server_run_ingest_one_at_a_time(tmp_path):
     plain = tmp_path / "plain"
     _copy_inputs(plain)
     settings = Settings(data_dir=plain)
-    ref = load_reference(settings.reference_dir)
+    ref = load_reference(settings.catalog.reference_dir)
     messages = [
-        f"Ingest selesai: {outcomes.counts_message(run_ingest(settings, ref).totals())}"
+        f"Ingest selesai: {verdicts.counts_message(run_ingest(settings, ref).totals())}"
         for _ in range(2)
     ]
     assert [first.state.message, second.state.message] == messages

@@ -6,25 +6,26 @@ import os
 import polars as pl
 import pytest
 
-from lapsit import curated, quality
 from lapsit.catalog import table
-from lapsit.ingest import run_ingest
+from lapsit.ingest.run import run_ingest
+from lapsit.quality import gate
 from lapsit.settings import Settings
+from lapsit.storage import delta
 from tests.builders import valid_sections, write
 
 DAY1, DAY2, DAY3 = dt.date(2024, 11, 18), dt.date(2024, 11, 19), dt.date(2024, 11, 20)
 
 
 def _deliver(settings: Settings, day: dt.date) -> None:
-    path = write(settings.raw_dir / "balangan" / f"{day}.xlsx", valid_sections(tanggal=day))
+    path = write(settings.catalog.raw_dir / "balangan" / f"{day}.xlsx", valid_sections(tanggal=day))
     at = dt.datetime.combine(day, dt.time(12), dt.UTC).timestamp()
     os.utime(path, (at, at))
 
 
 def _break_row(settings: Settings, day: dt.date) -> None:
     """Give one pengamanan row of `day` a negative count, behind the contract's back."""
-    t = table(settings.curated_dir, "pengamanan")
-    rows = curated.read(t)
+    t = table(settings.catalog.curated_dir, "pengamanan")
+    rows = delta.read(t)
     broken = rows.with_columns(
         pl.when((pl.col("tanggal") == day) & (pl.col("kode_kecamatan") == "63.11.01"))
         .then(-5)
@@ -39,54 +40,56 @@ def test_the_nightly_scope_checks_what_is_new_and_keeps_failures_until_mended(re
     settings = Settings(data_dir=tmp_path / "data")
     _deliver(settings, DAY1)
     run_ingest(settings, ref)
-    first = quality.run_gate(settings, ref, quality.BARU)
+    first = gate.run_gate(settings, ref, gate.BARU)
     # No mark yet: the first gate checks everything, then leaves its mark.
-    assert first.success and first.lingkup == quality.PENUH
-    assert quality.read_mark(settings) is not None
+    assert first.success and first.lingkup == gate.PENUH
+    assert gate.read_mark(settings.catalog) is not None
 
     _deliver(settings, DAY2)
     run_ingest(settings, ref)
-    second = quality.run_gate(settings, ref, quality.BARU)
-    assert second.success and second.lingkup == quality.BARU
+    second = gate.run_gate(settings, ref, gate.BARU)
+    assert second.success and second.lingkup == gate.BARU
     assert "data baru sejak" in second.summary()
-    day2 = curated.read(table(settings.curated_dir, "pengamanan")).filter(pl.col("tanggal") == DAY2)
+    day2 = delta.read(table(settings.catalog.curated_dir, "pengamanan")).filter(
+        pl.col("tanggal") == DAY2
+    )
     assert second.checked["pengamanan"] == day2.height == 2  # not the 4 rows of both days
     assert second.checked["submisi"] == 1 and second.checked["submisi_diterima"] == 1
 
-    nothing = quality.run_gate(settings, ref, quality.BARU)
+    nothing = gate.run_gate(settings, ref, gate.BARU)
     assert nothing.success and nothing.checked == {}
     assert "tidak ada data" in nothing.summary()
 
     # A row of an already checked day broken behind the contract's back: only a full gate sees it.
     _break_row(settings, DAY1)
-    assert quality.run_gate(settings, ref, quality.BARU).success
-    full = quality.run_gate(settings, ref, quality.PENUH)
-    assert not full.success and full.lingkup == quality.PENUH
+    assert gate.run_gate(settings, ref, gate.BARU).success
+    full = gate.run_gate(settings, ref, gate.PENUH)
+    assert not full.success and full.lingkup == gate.PENUH
     assert "personel_tni" in full.summary()
 
     # A new day whose rows are broken fails the gate, and keeps failing it: the mark stays.
     _deliver(settings, DAY3)
     run_ingest(settings, ref)
-    mark = quality.read_mark(settings)
+    mark = gate.read_mark(settings.catalog)
     _break_row(settings, DAY3)
     for _ in range(2):
-        failed = quality.run_gate(settings, ref, quality.BARU)
+        failed = gate.run_gate(settings, ref, gate.BARU)
         assert not failed.success and "personel_tni" in failed.summary()
         assert failed.checked["pengamanan"] == 2  # DAY3 only
-        assert quality.read_mark(settings) == mark
+        assert gate.read_mark(settings.catalog) == mark
     # A corrected submission of that day replaces the slice: the gate passes and moves on.
     fix = valid_sections(tanggal=DAY3)
     fix["laporan"]["dibuat_pada"] = dt.datetime(2024, 11, 20, 19, 30)
-    write(settings.raw_dir / "balangan" / f"{DAY3}-revisi.xlsx", fix)
+    write(settings.catalog.raw_dir / "balangan" / f"{DAY3}-revisi.xlsx", fix)
     run_ingest(settings, ref)
-    mended = quality.run_gate(settings, ref, quality.BARU)
+    mended = gate.run_gate(settings, ref, gate.BARU)
     assert mended.success, mended.summary()
-    assert quality.read_mark(settings) > mark
+    assert gate.read_mark(settings.catalog) > mark
 
 
 def test_an_unreadable_mark_means_a_full_check(settings, ref):
-    settings.curated_dir.mkdir(parents=True)
-    (settings.curated_dir / quality.MARK).write_text("{bukan json", encoding="utf-8")
-    assert quality.read_mark(settings) is None
+    settings.catalog.curated_dir.mkdir(parents=True)
+    settings.catalog.gate_mark.write_text("{bukan json", encoding="utf-8")
+    assert gate.read_mark(settings.catalog) is None
     with pytest.raises(ValueError, match="Lingkup 'sebagian' tidak dikenal"):
-        quality.run_gate(settings, ref, "sebagian")
+        gate.run_gate(settings, ref, "sebagian")

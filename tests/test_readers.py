@@ -5,8 +5,8 @@ import zipfile
 
 import pytest
 
-from lapsit.readers import read_submission
-from lapsit.validate import validate_file
+from lapsit.reading import read_submission
+from lapsit.validation import validate_file
 from tests.builders import valid_sections, write
 
 LIMITS = {"max_bytes": 10_000_000, "max_rows": 5_000}

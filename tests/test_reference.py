@@ -4,8 +4,9 @@ import shutil
 
 import pytest
 
-from lapsit.reference import ReferenceError, load_reference
-from lapsit.settings import SHIPPED_REFERENCE
+from lapsit.catalog import SHIPPED_REFERENCE
+from lapsit.errors import ReferenceDataError
+from lapsit.reference import load_reference
 
 
 def test_shipped_reference_covers_kalsel_and_the_named_polres(ref):
@@ -79,12 +80,12 @@ def test_broken_reference_stops_with_a_clear_error(broken, file, old, new, expec
     text = path.read_text()
     assert old in text
     path.write_text(text.replace(old, new, 1))
-    with pytest.raises(ReferenceError, match=expected) as info:
+    with pytest.raises(ReferenceDataError, match=expected) as info:
         load_reference(broken)
     assert str(path) in str(info.value)
 
 
 def test_missing_reference_file_is_named(broken):
     (broken / "tahapan.csv").unlink()
-    with pytest.raises(ReferenceError, match="tidak ditemukan"):
+    with pytest.raises(ReferenceDataError, match="tidak ditemukan"):
         load_reference(broken)

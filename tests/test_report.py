@@ -8,13 +8,14 @@ import polars as pl
 import pytest
 from bs4 import BeautifulSoup
 
-from lapsit.ingest import run_ingest
+from lapsit.catalog import Catalog
+from lapsit.demo.season import stamp
+from lapsit.ingest.run import run_ingest
 from lapsit.reference import Reference
 from lapsit.report import charts
 from lapsit.report.build import Report, build_polda_reports
 from lapsit.report.data import VersionError, load, registry_versions
 from lapsit.report.render import change, number, render_html, render_markdown, write_report
-from lapsit.sample_data import stamp
 from lapsit.settings import Settings
 from tests.builders import valid_sections, write
 
@@ -52,7 +53,7 @@ def sections(
 
 def deliver(settings: Settings, kode: str, name: str, secs: dict, at: dt.datetime) -> dict:
     """Write a submission into the Polres's inbox, delivered at a local (WITA) time."""
-    path = write(settings.raw_dir / kode / name, secs)
+    path = write(settings.catalog.raw_dir / kode / name, secs)
     stamp(path, at, ZONE)
     return secs
 
@@ -91,7 +92,7 @@ def season(ref: Reference, tmp_path_factory) -> dict:
     bad["pengamanan"][0]["personel_tni"] = -3  # rejected: tidak_negatif
     deliver(settings, "tapin", f"{D2}.xlsx", bad, local(D2, 19, 30))
     run_ingest(settings, ref)
-    snap = load(settings.curated_dir)
+    snap = load(settings.catalog.curated_dir)
     reports = {
         day: build_polda_reports(snap, ref, settings, "kalsel", day, now=NOW)
         for day in (D2, EMPTY_DAY)
@@ -224,13 +225,18 @@ def test_free_text_is_escaped_not_markup(html, polda):
     assert "&lt;script&gt;" in md
 
 
+def catalog_at(data_dir: Path) -> Catalog:
+    """The catalog of a data dir (reports under `data_dir/reports/`)."""
+    return Settings(data_dir=data_dir).catalog
+
+
 def test_no_full_nrp_anywhere_in_the_output(season, tmp_path):
     for report in season["reports"][D2]:
-        for path in write_report(report, tmp_path):
+        for path in write_report(report, catalog_at(tmp_path)):
             text = path.read_text(encoding="utf-8")
             assert NRP not in text and NRP_IN_TEXT not in text, path.name
             assert not re.search(r"\d{8}", text), path.name  # nothing NRP-shaped at all
-    folder = tmp_path / "kalsel" / str(D2)
+    folder = tmp_path / "reports" / "kalsel" / str(D2)
     assert "*****123" in (folder / f"lapsit-kalsel-{D2}.html").read_text()
     balangan = (folder / f"lapsit-balangan-{D2}.html").read_text()
     assert "*****123" in balangan and "NRP *****999" in balangan
@@ -261,9 +267,9 @@ def test_date_without_any_submission_says_so_and_lists_everyone(season):
 
 
 def test_polres_report_is_written_for_every_polres(season, tmp_path):
-    paths = [p for r in season["reports"][D2] for p in write_report(r, tmp_path)]
+    paths = [p for r in season["reports"][D2] for p in write_report(r, catalog_at(tmp_path))]
     assert len(paths) == 2 * (1 + N_POLRES_KALSEL)
-    balangan = tmp_path / "kalsel" / str(D2) / f"lapsit-balangan-{D2}.html"
+    balangan = tmp_path / "reports" / "kalsel" / str(D2) / f"lapsit-balangan-{D2}.html"
     soup = BeautifulSoup(balangan.read_text(), "html.parser")
     rows = soup.select("#tabel-kecamatan tbody tr")
     polri = [as_int(tr.select("td")[2].get_text()) for tr in rows]
@@ -289,7 +295,9 @@ def test_first_day_of_a_stage_has_no_comparison(ref, settings):
         local(first, 19),
     )
     run_ingest(settings, ref)
-    report = build_polda_reports(load(settings.curated_dir), ref, settings, "kalsel", first, NOW)[0]
+    report = build_polda_reports(
+        load(settings.catalog.curated_dir), ref, settings, "kalsel", first, NOW
+    )[0]
     assert report.pembanding is None
     soup = BeautifulSoup(render_html(report), "html.parser")
     assert "Hari pertama tahapan Masa tenang" in soup.select_one("#pembanding").get_text()
@@ -308,7 +316,9 @@ def test_as_of_version_reproduces_an_earlier_report(ref, settings):
         settings, "balangan", f"{D2}.xlsx", sections(ref, "balangan", D2, (20, 30)), local(D2, 19)
     )
     run_ingest(settings, ref)
-    then = build_polda_reports(load(settings.curated_dir), ref, settings, "kalsel", D2, NOW)[0]
+    then = build_polda_reports(
+        load(settings.catalog.curated_dir), ref, settings, "kalsel", D2, NOW
+    )[0]
     # A later run: a revision supersedes Balangan's file and Tabalong reports.
     revision = sections(ref, "balangan", D2, (90, 90), made=dt.time(19, 45))
     deliver(settings, "balangan", f"{D2}-revisi.xlsx", revision, local(D2, 19, 50))
@@ -316,22 +326,24 @@ def test_as_of_version_reproduces_an_earlier_report(ref, settings):
         settings, "tabalong", f"{D2}.xlsx", sections(ref, "tabalong", D2, (5, 5)), local(D2, 19)
     )
     run_ingest(settings, ref)
-    assert registry_versions(settings.curated_dir) == [0, 1]
-    now = build_polda_reports(load(settings.curated_dir), ref, settings, "kalsel", D2, NOW)[0]
+    assert registry_versions(settings.catalog.curated_dir) == [0, 1]
+    now = build_polda_reports(load(settings.catalog.curated_dir), ref, settings, "kalsel", D2, NOW)[
+        0
+    ]
     assert now.angka["personel_polri"]["nilai"] == 90 + 90 + 5 + 5
-    old = load(settings.curated_dir, as_of_version=0)
+    old = load(settings.catalog.curated_dir, as_of_version=0)
     again = build_polda_reports(old, ref, settings, "kalsel", D2, NOW)[0]
     assert again.angka["personel_polri"]["nilai"] == 20 + 30
     assert _sections_text(render_html(again)) == _sections_text(render_html(then))
     header = BeautifulSoup(render_html(again), "html.parser").select_one("#versi-data")
     assert "registri submisi versi 0" in header.get_text(" ", strip=True)
     with pytest.raises(VersionError, match="Versi registri 7 tidak ada"):
-        load(settings.curated_dir, as_of_version=7)
+        load(settings.catalog.curated_dir, as_of_version=7)
 
 
 def test_report_files_are_named_by_polda_and_date(season, tmp_path):
-    paths = write_report(season["reports"][D2][0], tmp_path)
-    assert [p.relative_to(tmp_path).as_posix() for p in paths] == [
+    paths = write_report(season["reports"][D2][0], catalog_at(tmp_path))
+    assert [p.relative_to(tmp_path / "reports").as_posix() for p in paths] == [
         f"kalsel/{D2}/lapsit-kalsel-{D2}.html",
         f"kalsel/{D2}/lapsit-kalsel-{D2}.md",
     ]
@@ -370,12 +382,12 @@ def test_charts_are_deterministic_inline_svg():
 
 def test_reports_dir_is_under_the_data_dir(season):
     settings: Settings = season["settings"]
-    paths = write_report(season["reports"][D2][1], settings.reports_dir)
+    paths = write_report(season["reports"][D2][1], settings.catalog)
     assert all(Path(p).is_relative_to(settings.data_dir / "reports" / "kalsel") for p in paths)
 
 
 def test_quality_gate_warnings_come_first_and_escaped(season, ref):
-    snap = load(season["settings"].curated_dir)
+    snap = load(season["settings"].catalog.curated_dir)
     warning = "Ekspektasi gagal: <i>pengamanan</i> personel_polri >= 0"
     report = build_polda_reports(
         snap, ref, season["settings"], "kalsel", D2, NOW, quality_warnings=[warning]

@@ -14,8 +14,8 @@ from prefect.client.schemas.filters import (
 
 from flows.cli import main
 from flows.report import artifact_key, report_flow
-from lapsit.ingest import run_ingest
-from lapsit.sample_data import stamp
+from lapsit.demo.season import stamp
+from lapsit.ingest.run import run_ingest
 from tests.builders import TANGGAL, valid_sections, write
 
 
@@ -32,7 +32,7 @@ async def _artifacts(key: str, flow_run_id) -> list:
 
 @pytest.fixture
 def ingested(ref, settings):
-    path = write(settings.raw_dir / "balangan" / f"{TANGGAL}.xlsx", valid_sections())
+    path = write(settings.catalog.raw_dir / "balangan" / f"{TANGGAL}.xlsx", valid_sections())
     stamp(path, dt.datetime.combine(TANGGAL, dt.time(19, 0)), "Asia/Makassar")
     run_ingest(settings, ref)
     return settings
@@ -50,7 +50,7 @@ def test_report_flow_writes_every_report_and_publishes_the_polda_markdown(
     )
     assert state.is_completed()
     paths = state.result()
-    folder = ingested.reports_dir / "kalsel" / TANGGAL.isoformat()
+    folder = ingested.catalog.reports_dir / "kalsel" / TANGGAL.isoformat()
     assert len(paths) == 2 * 14
     assert folder / f"lapsit-kalsel-{TANGGAL}.html" in paths
     assert all(p.parent == folder and p.is_file() for p in paths)
@@ -80,9 +80,9 @@ def test_cli_report_prints_the_written_paths(prefect_harness, ingested, capsys):
     )
     assert code == 0
     printed = capsys.readouterr().out.split()
-    assert str(ingested.reports_dir / "kalsel" / str(TANGGAL) / f"lapsit-kalsel-{TANGGAL}.md") in (
-        printed
-    )
+    assert str(
+        ingested.catalog.reports_dir / "kalsel" / str(TANGGAL) / f"lapsit-kalsel-{TANGGAL}.md"
+    ) in (printed)
 
 
 @pytest.mark.parametrize(

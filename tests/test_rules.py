@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from lapsit.validate import validate_file
+from lapsit.validation import validate_file
 from tests.builders import valid_sections, write
 
 LIMITS = {"max_bytes": 10_000_000, "max_rows": 5_000}

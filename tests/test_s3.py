@@ -23,14 +23,17 @@ from deltalake.exceptions import CommitFailedError
 from polars.testing import assert_frame_equal
 
 from flows.cli import main
-from lapsit import curated, maintenance, quality
-from lapsit.catalog import REGISTRY, Location, StorageError, section_tables, table
-from lapsit.ingest import run_ingest
+from lapsit.catalog import REGISTRY, Location, section_tables, table
+from lapsit.demo.season import stamp
+from lapsit.errors import StorageError
+from lapsit.ingest.run import run_ingest
+from lapsit.quality import gate, tables
 from lapsit.report.build import build_polda_reports
 from lapsit.report.data import load, registry_versions
 from lapsit.report.render import render_html, render_markdown
-from lapsit.sample_data import stamp
 from lapsit.settings import Settings
+from lapsit.storage import delta, maintenance
+from lapsit.storage.registry import read_registry
 from tests.builders import TANGGAL, valid_sections, write
 from tests.prefect_server import environment, free_port
 
@@ -110,7 +113,7 @@ def keys(url: str, prefix: str) -> list[str]:
 
 def local_files(settings: Settings) -> list[str]:
     """What the run left in the local `curated/` folder."""
-    folder = settings.curated_dir
+    folder = settings.catalog.curated_dir
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
 
 
@@ -124,22 +127,22 @@ def canonical(frame: pl.DataFrame) -> pl.DataFrame:
 def assert_same_tables(s3: Settings, local: Settings) -> None:
     """Every section table and the registry read back from S3 equal the local ones."""
     for t3, tl in zip(
-        section_tables(s3.curated_location), section_tables(local.curated_dir), strict=True
+        section_tables(s3.catalog.tables), section_tables(local.catalog.curated_dir), strict=True
     ):
         assert t3.uri.startswith("s3://") and not tl.uri.startswith("s3://")
-        there, here = curated.read(t3), curated.read(tl)
+        there, here = delta.read(t3), delta.read(tl)
         assert (there is None) == (here is None), t3.name
         if here is not None:
             assert here.height > 0
             assert_frame_equal(canonical(there), canonical(here))
-    there = curated.read_registry(s3.curated_location)
+    there = read_registry(s3.catalog.tables)
     assert there.height > 0
-    assert_frame_equal(canonical(there), canonical(curated.read_registry(local.curated_dir)))
+    assert_frame_equal(canonical(there), canonical(read_registry(local.catalog.curated_dir)))
 
 
 def deliver(settings: Settings, rel: str, sections: dict, at: dt.time) -> Path:
     """Write a submission into an inbox, delivered on its report date at a local (WITA) time."""
-    path = write(settings.raw_dir / rel, sections)
+    path = write(settings.catalog.raw_dir / rel, sections)
     stamp(path, dt.datetime.combine(sections["laporan"]["tanggal"], at), "Asia/Makassar")
     return path
 
@@ -157,7 +160,7 @@ def tabalong(day: dt.date = TANGGAL) -> dict:
 
 def copy_sample(settings: Settings) -> None:
     """The committed sample season into the inboxes (copytree keeps the delivery times)."""
-    shutil.copytree(SAMPLE, settings.raw_dir)
+    shutil.copytree(SAMPLE, settings.catalog.raw_dir)
 
 
 @pytest.fixture(scope="module")
@@ -189,24 +192,24 @@ def test_settings_read_the_uri_and_storage_options_from_the_environment(monkeypa
     settings = Settings(data_dir=tmp_path)
     assert settings.curated_uri == "s3://lapsit/curated/"
     assert settings.storage_options == {"AWS_SECRET_ACCESS_KEY": "rahasia-sekali"}
-    t = table(settings.curated_location, "pengamanan")
+    t = table(settings.catalog.tables, "pengamanan")
     assert t.uri == "s3://lapsit/curated/pengamanan"
     assert t.storage_options == {"AWS_SECRET_ACCESS_KEY": "rahasia-sekali"}
     # Credentials never show in a repr (Prefect and error messages print those).
-    for shown in (repr(settings), repr(settings.curated_location), repr(t)):
+    for shown in (repr(settings), repr(settings.catalog.tables), repr(t)):
         assert "rahasia-sekali" not in shown
     # The lock stays in the local folder.
-    assert settings.curated_dir == tmp_path / "curated"
+    assert settings.catalog.curated_dir == tmp_path / "curated"
 
 
 def test_local_tables_are_where_they_always_were(tmp_path):
     settings = Settings(data_dir=tmp_path / "data")
     assert settings.curated_uri is None and settings.storage_options == {}
-    assert settings.curated_location == Location(str(tmp_path / "data" / "curated"))
+    assert settings.catalog.tables == Location(str(tmp_path / "data" / "curated"))
     for name in ("pengamanan", REGISTRY):
-        by_location = table(settings.curated_location, name)
-        assert by_location == table(settings.curated_dir, name)
-        assert by_location.uri == str(settings.curated_dir / name)
+        by_location = table(settings.catalog.tables, name)
+        assert by_location == table(settings.catalog.curated_dir, name)
+        assert by_location.uri == str(settings.catalog.curated_dir / name)
         assert by_location.storage_options is None
 
 
@@ -225,19 +228,19 @@ def test_the_sample_ingested_on_s3_equals_a_local_run(s3_run, local_run, endpoin
     )
     # Nothing but the lock reached the local curated folder; error reports stay local.
     assert local_files(s3_run) == [".ingest.lock"]
-    assert sorted(p.name for p in (s3_run.errors_dir).rglob("*.md")) == sorted(
-        p.name for p in (local_run.errors_dir).rglob("*.md")
+    assert sorted(p.name for p in (s3_run.catalog.errors_dir).rglob("*.md")) == sorted(
+        p.name for p in (local_run.catalog.errors_dir).rglob("*.md")
     )
 
 
 def test_a_rerun_on_s3_commits_nothing(s3_run, ref, endpoint):
-    tables = [*section_tables(s3_run.curated_location), table(s3_run.curated_location, REGISTRY)]
-    before = {t.name: curated.version(t) for t in tables}
+    tables = [*section_tables(s3_run.catalog.tables), table(s3_run.catalog.tables, REGISTRY)]
+    before = {t.name: delta.version(t) for t in tables}
     stored = keys(endpoint, "sample/curated/")
     summary = run_ingest(s3_run, ref)
-    files = [p for p in s3_run.raw_dir.rglob("*") if p.is_file()]
+    files = [p for p in s3_run.catalog.raw_dir.rglob("*") if p.is_file()]
     assert summary.outcomes == [] and sum(summary.skipped.values()) == len(files)
-    assert {t.name: curated.version(t) for t in tables} == before
+    assert {t.name: delta.version(t) for t in tables} == before
     assert keys(endpoint, "sample/curated/") == stored
 
 
@@ -257,15 +260,15 @@ def test_a_superseding_correction_replaces_the_slice_on_s3(ref, endpoint, tmp_pa
         (out,) = run_ingest(settings, ref).outcomes
         assert out.status == "diterima"
 
-    rows = curated.read(table(s3.curated_location, "pengamanan"))
+    rows = delta.read(table(s3.catalog.tables, "pengamanan"))
     balangan = rows.filter(pl.col("kode_polres") == "balangan")
     assert balangan["personel_polri"].to_list() == [99]
     assert balangan["id_submisi"].to_list() == [out.delivery.sha256]
     assert rows.filter(pl.col("kode_polres") == "tabalong").height == 2  # other slices kept
-    registry = curated.read_registry(s3.curated_location)
+    registry = read_registry(s3.catalog.tables)
     old = registry.filter(pl.col("path") == f"balangan/{TANGGAL}.xlsx").row(0, named=True)
     assert (old["status"], old["digantikan_oleh"]) == ("digantikan", out.delivery.sha256)
-    assert registry_versions(s3.curated_location) == [0, 1]
+    assert registry_versions(s3.catalog.tables) == [0, 1]
     assert_same_tables(s3, here)
     assert local_files(s3) == [".ingest.lock"]
 
@@ -274,8 +277,8 @@ def test_a_superseding_correction_replaces_the_slice_on_s3(ref, endpoint, tmp_pa
 
 
 def test_the_report_over_s3_equals_the_local_one(s3_run, local_run, ref):
-    there = load(s3_run.curated_location)
-    here = load(local_run.curated_dir)
+    there = load(s3_run.catalog.tables)
+    here = load(local_run.catalog.curated_dir)
     assert there.versions == here.versions
     for day in (VOTING_DAY, dt.date(2024, 11, 20)):
         from_s3 = build_polda_reports(there, ref, s3_run, "kalsel", day, now=NOW)
@@ -286,9 +289,11 @@ def test_the_report_over_s3_equals_the_local_one(s3_run, local_run, ref):
             assert render_html(a) == render_html(b)
             assert render_markdown(a) == render_markdown(b)
     # Time travel reads the registry's history from S3 too.
-    old = load(s3_run.curated_location, as_of_version=0)
+    old = load(s3_run.catalog.tables, as_of_version=0)
     assert old.versions[REGISTRY] == 0
-    assert registry_versions(s3_run.curated_location) == registry_versions(local_run.curated_dir)
+    assert registry_versions(s3_run.catalog.tables) == registry_versions(
+        local_run.catalog.curated_dir
+    )
 
 
 def _parquet_files(url: str, prefix: str) -> int:
@@ -298,12 +303,14 @@ def _parquet_files(url: str, prefix: str) -> int:
 def test_maintenance_compacts_and_vacuums_on_s3(ref, endpoint, tmp_path):
     settings = on_s3(tmp_path / "data", endpoint, "pemeliharaan")
     for day in (TANGGAL, TANGGAL + dt.timedelta(days=1), TANGGAL + dt.timedelta(days=2)):
-        write(settings.raw_dir / "balangan" / f"{day}.xlsx", valid_sections("balangan", day))
-        write(settings.raw_dir / "tabalong" / f"{day}.xlsx", tabalong(day))
+        write(
+            settings.catalog.raw_dir / "balangan" / f"{day}.xlsx", valid_sections("balangan", day)
+        )
+        write(settings.catalog.raw_dir / "tabalong" / f"{day}.xlsx", tabalong(day))
         assert {o.status for o in run_ingest(settings, ref).outcomes} == {"diterima"}
-    t = table(settings.curated_location, "pengamanan")
+    t = table(settings.catalog.tables, "pengamanan")
     prefix = "pemeliharaan/curated/pengamanan/"
-    rows = canonical(curated.read(t))
+    rows = canonical(delta.read(t))
     files = maintenance.active_files(t)
     assert files >= 3 and _parquet_files(endpoint, prefix) >= files
 
@@ -314,26 +321,26 @@ def test_maintenance_compacts_and_vacuums_on_s3(ref, endpoint, tmp_path):
     assert r.files_after < r.files_before == files
     assert r.version_after > r.version_before  # compaction, then vacuum start and end
     assert r.files_vacuumed > 0
-    assert_frame_equal(canonical(curated.read(t)), rows)
+    assert_frame_equal(canonical(delta.read(t)), rows)
     # Vacuum deleted the objects: only the compacted files are left in the bucket.
     assert _parquet_files(endpoint, prefix) == r.files_after == maintenance.active_files(t)
     assert local_files(settings) == [".ingest.lock"]
 
 
 def test_the_quality_gate_reads_the_tables_on_s3(s3_run, local_run, ref):
-    there, there_versions = quality.read_tables(s3_run.curated_location, ref)
-    here, here_versions = quality.read_tables(local_run.curated_dir, ref)
+    there, there_versions = tables.read_tables(s3_run.catalog.tables, ref)
+    here, here_versions = tables.read_tables(local_run.catalog.curated_dir, ref)
     assert set(there) == set(here) and there_versions == here_versions
     for name, frame in here.items():
         assert_frame_equal(canonical(there[name]), canonical(frame))
 
-    result = quality.run_gate(s3_run, ref)  # Great Expectations on the S3 tables
+    result = gate.run_gate(s3_run, ref)  # Great Expectations on the S3 tables
 
     assert result.success, result.summary()
     assert result.checked == {name: frame.height for name, frame in here.items()}
     assert result.docs_index is not None and result.docs_index.is_relative_to(s3_run.data_dir)
     # Beside the lock, only the gate's mark stays local (docs/operations.md, "Scope").
-    assert local_files(s3_run) == [quality.MARK, ".ingest.lock"]
+    assert local_files(s3_run) == [s3_run.catalog.gate_mark.name, ".ingest.lock"]
 
 
 # --- the command line ----------------------------------------------------------------------------
@@ -394,7 +401,7 @@ def test_storage_that_cannot_be_reached_fails_with_a_plain_message(
     monkeypatch.setenv("LAPSIT_STORAGE_OPTIONS", json.dumps(options))
     settings = Settings(data_dir=tmp_path / "data")
     with pytest.raises(StorageError, match="NoSuchBucket") as caught:
-        curated.read_registry(settings.curated_location)
+        read_registry(settings.catalog.tables)
     message = str(caught.value)
     assert message.startswith(
         "Penyimpanan tabel kurasi s3://tidak-ada/curated/submisi tidak dapat dijangkau ("
@@ -413,13 +420,13 @@ def test_a_stale_commit_on_s3_fails_instead_of_overwriting(endpoint, ref, tmp_pa
     settings = on_s3(tmp_path / "data", endpoint, "konflik")
     deliver(settings, f"balangan/{TANGGAL}.xlsx", valid_sections("balangan"), dt.time(19))
     run_ingest(settings, ref)
-    t = table(settings.curated_location, "pengamanan")
-    stale = curated.delta(t)
-    rows = curated.read(t)
+    t = table(settings.catalog.tables, "pengamanan")
+    stale = delta.open_table(t)
+    rows = delta.read(t)
     key = rows.select("kode_polda", "kode_polres", "kode_pemilihan", "tanggal").row(0, named=True)
-    assert curated.replace_slices(t, rows, [key])  # another writer commits the next version
-    version = curated.version(t)
+    assert delta.replace_slices(t, rows, [key])  # another writer commits the next version
+    version = delta.version(t)
     with pytest.raises(CommitFailedError):
         stale.delete("kode_polres = 'balangan'")
-    assert curated.version(t) == version
-    assert_frame_equal(canonical(curated.read(t)), canonical(rows))
+    assert delta.version(t) == version
+    assert_frame_equal(canonical(delta.read(t)), canonical(rows))

@@ -7,38 +7,40 @@ import polars as pl
 import pytest
 from deltalake import DeltaTable
 
-from lapsit import curated, ingest
 from lapsit.catalog import REGISTRY, table
-from lapsit.ingest import run_ingest
+from lapsit.ingest import commit, records
+from lapsit.ingest.run import Steps, run_ingest
 from lapsit.settings import Settings
+from lapsit.storage import delta
+from lapsit.storage.registry import read_registry
 from tests.builders import valid_sections, write
 
 T0 = dt.datetime(2024, 11, 20, 11, 0, tzinfo=dt.UTC)
 
 
 def _deliver(settings, name: str, day: dt.date, at: dt.datetime = T0):
-    path = write(settings.raw_dir / "balangan" / name, valid_sections(tanggal=day))
+    path = write(settings.catalog.raw_dir / "balangan" / name, valid_sections(tanggal=day))
     os.utime(path, (at.timestamp(), at.timestamp()))
     return path
 
 
 def _count_hashes(monkeypatch) -> list:
     hashed = []
-    real = ingest._sha256
+    real = records.sha256
 
     def counting(path):
         hashed.append(path.name)
         return real(path)
 
-    monkeypatch.setattr(ingest, "_sha256", counting)
+    monkeypatch.setattr(records, "sha256", counting)
     return hashed
 
 
 def test_registered_files_are_not_read_again(settings, ref, monkeypatch):
     _deliver(settings, "2024-11-19.xlsx", dt.date(2024, 11, 19))
     run_ingest(settings, ref)
-    reg = curated.read_registry(settings.curated_dir).row(0, named=True)
-    path = settings.raw_dir / "balangan" / "2024-11-19.xlsx"
+    reg = read_registry(settings.catalog.curated_dir).row(0, named=True)
+    path = settings.catalog.raw_dir / "balangan" / "2024-11-19.xlsx"
     assert (reg["ukuran"], reg["mtime_ns"]) == (path.stat().st_size, path.stat().st_mtime_ns)
 
     hashed = _count_hashes(monkeypatch)
@@ -73,16 +75,16 @@ def test_a_file_changed_in_place_is_hashed_and_looked_at_again(settings, ref, mo
 def test_a_registry_without_file_stamps_still_skips_by_content(settings, ref):
     _deliver(settings, "2024-11-20.xlsx", dt.date(2024, 11, 20))
     run_ingest(settings, ref)
-    t = table(settings.curated_dir, REGISTRY)
-    old = curated.read(t).drop("ukuran", "mtime_ns")  # as written before the columns existed
+    t = table(settings.catalog.curated_dir, REGISTRY)
+    old = delta.read(t).drop("ukuran", "mtime_ns")  # as written before the columns existed
     old.write_delta(t.uri, mode="overwrite", delta_write_options={"schema_mode": "overwrite"})
-    assert "ukuran" not in curated.read(t).columns
-    before = curated.version(t)
+    assert "ukuran" not in delta.read(t).columns
+    before = delta.version(t)
     assert run_ingest(settings, ref).outcomes == []
-    assert curated.version(t) == before  # nothing new, nothing committed
+    assert delta.version(t) == before  # nothing new, nothing committed
     _deliver(settings, "2024-11-19.xlsx", dt.date(2024, 11, 19))
     run_ingest(settings, ref)
-    reg = curated.read_registry(settings.curated_dir).sort("path")
+    reg = read_registry(settings.catalog.curated_dir).sort("path")
     assert reg["ukuran"].is_null().to_list() == [False, True]  # the new row is stamped
 
 
@@ -92,7 +94,7 @@ def test_slice_predicate_is_balanced_and_groups_dates():
         for p in ("balangan", "tabalong", "tapin")
         for d in (dt.date(2024, 11, 19), dt.date(2024, 11, 20))
     ]
-    predicate = curated.slice_predicate(keys)
+    predicate = delta.slice_predicate(keys)
     assert predicate.count("tanggal IN ('2024-11-19', '2024-11-20')") == 3
     assert predicate.count(" OR ") == 2
     # Thousands of slices stay shallow (a flat OR chain overflowed delta-rs's stack).
@@ -100,7 +102,7 @@ def test_slice_predicate_is_balanced_and_groups_dates():
         {**keys[0], "kode_polres": f"polres-{i}", "tanggal": dt.date(2024, 1, 1)}
         for i in range(4096)
     ]
-    deepest = max(_depths(curated.slice_predicate(many)))
+    deepest = max(_depths(delta.slice_predicate(many)))
     assert deepest <= 14
 
 
@@ -113,7 +115,7 @@ def _depths(text: str):
 
 
 def test_thousands_of_slices_replace_in_one_transaction(settings):
-    t = table(settings.curated_dir, "satgas")
+    t = table(settings.catalog.curated_dir, "satgas")
     days = [dt.date(2020, 1, 1) + dt.timedelta(days=i) for i in range(3000)]
     rows = pl.DataFrame(
         {
@@ -128,9 +130,9 @@ def test_thousands_of_slices_replace_in_one_transaction(settings):
         }
     )
     keys = rows.select("kode_polda", "kode_polres", "kode_pemilihan", "tanggal").to_dicts()
-    assert curated.replace_slices(t, rows, keys)
-    assert curated.replace_slices(t, rows.with_columns(personel=pl.lit(2)), keys)
-    assert curated.read(t)["personel"].to_list() == [2] * 3000
+    assert delta.replace_slices(t, rows, keys)
+    assert delta.replace_slices(t, rows.with_columns(personel=pl.lit(2)), keys)
+    assert delta.read(t)["personel"].to_list() == [2] * 3000
 
 
 def _season(settings, days: int = 6) -> None:
@@ -143,7 +145,7 @@ def _season(settings, days: int = 6) -> None:
     fix["laporan"]["dibuat_pada"] = dt.datetime(2024, 11, 16, 21, 0)
     fix["pengamanan"][0]["personel_polri"] = 99
     # Delivered last and made last of its day: it wins, in whichever batch it lands.
-    path = write(settings.raw_dir / "balangan" / "2024-11-16-revisi.xlsx", fix)
+    path = write(settings.catalog.raw_dir / "balangan" / "2024-11-16-revisi.xlsx", fix)
     later = dt.datetime(2024, 11, 30, tzinfo=dt.UTC).timestamp()
     os.utime(path, (later, later))
 
@@ -151,9 +153,9 @@ def _season(settings, days: int = 6) -> None:
 def _tables(settings) -> dict[str, pl.DataFrame]:
     out = {}
     for name in ("pengamanan", "satgas", "kesiapan", "kejadian", "netralitas"):
-        frame = curated.read(table(settings.curated_dir, name))
+        frame = delta.read(table(settings.catalog.curated_dir, name))
         out[name] = frame.sort(frame.columns) if frame is not None else None
-    reg = curated.read_registry(settings.curated_dir).drop("diproses_pada")
+    reg = read_registry(settings.catalog.curated_dir).drop("diproses_pada")
     out["submisi"] = reg.sort("path")
     return out
 
@@ -169,9 +171,9 @@ def test_batches_give_the_tables_of_one_batch(tmp_path, ref):
     for name, frame in expected.items():
         assert got[name].equals(frame), name
     # 7 files in batches of 2: four registry commits, one per batch (no rewrite of the whole).
-    history = DeltaTable(table(small.curated_dir, REGISTRY).uri).history()
+    history = DeltaTable(table(small.catalog.curated_dir, REGISTRY).uri).history()
     assert len(history) == 4
-    day = curated.read(table(small.curated_dir, "pengamanan")).filter(
+    day = delta.read(table(small.catalog.curated_dir, "pengamanan")).filter(
         pl.col("tanggal") == dt.date(2024, 11, 16)
     )
     fix = [r["personel_polri"] for r in valid_sections()["pengamanan"]]
@@ -183,15 +185,16 @@ def test_a_batch_that_fails_leaves_the_committed_ones_and_the_rerun_finishes(tmp
     _season(settings)
     calls = []
 
-    def fail_second_batch(keys, rows, s):
-        calls.append(len(keys))
+    def fail_second_batch(batch, s, reference):
+        calls.append(len(batch.outcomes))
         if len(calls) == 2:
             raise OSError("disk hilang")
-        ingest.write_curated(keys, rows, s)
+        commit.write_tables(batch, s, reference)
 
+    steps = Steps(writers=commit.Writers(tables=fail_second_batch))
     with pytest.raises(OSError):
-        run_ingest(settings, ref, steps=ingest.Steps(write_curated=fail_second_batch))
-    assert curated.read_registry(settings.curated_dir).height == 3  # the first batch only
+        run_ingest(settings, ref, steps=steps)
+    assert read_registry(settings.catalog.curated_dir).height == 3  # the first batch only
     summary = run_ingest(settings, ref)
     assert len(summary.outcomes) == 4 and summary.skipped == {"balangan": 3}
     reference = Settings(data_dir=tmp_path / "reference")
@@ -209,7 +212,7 @@ def test_a_batch_that_fails_leaves_the_committed_ones_and_the_rerun_finishes(tmp
 def test_registry_rows_are_added_not_rewritten(settings, ref):
     _deliver(settings, "2024-11-19.xlsx", dt.date(2024, 11, 19))
     run_ingest(settings, ref)
-    t = DeltaTable(table(settings.curated_dir, REGISTRY).uri)
+    t = DeltaTable(table(settings.catalog.curated_dir, REGISTRY).uri)
     first = set(t.file_uris())
     _deliver(settings, "2024-11-20.xlsx", dt.date(2024, 11, 20))
     run_ingest(settings, ref)
@@ -218,11 +221,11 @@ def test_registry_rows_are_added_not_rewritten(settings, ref):
     # A correction marks the old row by a merge that rewrites only the file holding it.
     fix = valid_sections(tanggal=dt.date(2024, 11, 20))
     fix["laporan"]["dibuat_pada"] = dt.datetime(2024, 11, 20, 22, 0)
-    write(settings.raw_dir / "balangan" / "2024-11-20-revisi.xlsx", fix)
+    write(settings.catalog.raw_dir / "balangan" / "2024-11-20-revisi.xlsx", fix)
     summary = run_ingest(settings, ref)
     t.update_incremental()
     assert first <= set(t.file_uris())  # the 19th's row was not touched
-    reg = curated.read_registry(settings.curated_dir).sort("path")
+    reg = read_registry(settings.catalog.curated_dir).sort("path")
     assert reg["path"].to_list() == [
         "balangan/2024-11-19.xlsx",
         "balangan/2024-11-20-revisi.xlsx",

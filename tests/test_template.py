@@ -10,17 +10,12 @@ import pytest
 from openpyxl.utils.cell import range_boundaries
 
 from flows.cli import EXIT_OK, EXIT_USAGE, main
-from lapsit.contract_text import contract_columns
-from lapsit.readers import HELPER_SHEETS, template_version
-from lapsit.template import (
-    DATA_ROWS,
-    EARLIEST_SERIAL,
-    INSTRUCTIONS_SHEET,
-    LISTS_SHEET,
-    stage_in_force,
-    write_template,
-)
-from lapsit.validate import validate_file
+from lapsit.publishing.instructions import INSTRUCTIONS_SHEET
+from lapsit.publishing.template import DATA_ROWS, EARLIEST_SERIAL, LISTS_SHEET, write_template
+from lapsit.reading.xlsx import HELPER_SHEETS, template_version
+from lapsit.reference import stage_on
+from lapsit.validation import validate_file
+from schemas.columns import contract_columns
 from schemas.contract import CONTRACT_VERSION, SECTIONS
 from tests.builders import TANGGAL, valid_sections
 
@@ -167,7 +162,7 @@ def test_laporan_is_prefilled_with_polres_date_and_stage(book):
     ],
 )
 def test_stage_in_force(ref, day, stage):
-    found = stage_in_force(ref, day)
+    found = stage_on(ref, day)
     assert (found and (found["kode_pemilihan"], found["kode_tahapan"])) == stage
 
 

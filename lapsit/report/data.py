@@ -4,13 +4,12 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from lapsit import curated
 from lapsit.catalog import REGISTRY, Table, Where, section_tables, table
+from lapsit.errors import VersionError
+from lapsit.storage import delta
+from lapsit.storage.registry import read_registry, registry_at
+from lapsit.storage.rows import conform_section
 from schemas.choices import DITERIMA
-
-
-class VersionError(ValueError):
-    """The requested registry version does not exist (message in Bahasa Indonesia)."""
 
 
 @dataclass(frozen=True)
@@ -28,12 +27,12 @@ class Snapshot:
 
 def _commit_times(t: Table) -> dict[int, int]:
     """Version -> commit timestamp (ms) of every version the table's log still holds."""
-    return {h["version"]: h["timestamp"] for h in curated.delta(t).history()}
+    return {h["version"]: h["timestamp"] for h in delta.open_table(t).history()}
 
 
 def _version_at(t: Table, timestamp_ms: int) -> int | None:
     """The latest version of a table committed at or before `timestamp_ms`."""
-    if not curated.exists(t):
+    if not delta.exists(t):
         return None
     earlier = [v for v, ts in _commit_times(t).items() if ts <= timestamp_ms]
     return max(earlier) if earlier else None
@@ -42,7 +41,7 @@ def _version_at(t: Table, timestamp_ms: int) -> int | None:
 def registry_versions(curated_dir: Where) -> list[int]:
     """The registry versions that can be reproduced, oldest first."""
     t = table(curated_dir, REGISTRY)
-    return sorted(_commit_times(t)) if curated.exists(t) else []
+    return sorted(_commit_times(t)) if delta.exists(t) else []
 
 
 def load(curated_dir: Where, as_of_version: int | None = None) -> Snapshot:
@@ -55,10 +54,10 @@ def load(curated_dir: Where, as_of_version: int | None = None) -> Snapshot:
     """
     reg = table(curated_dir, REGISTRY)
     versions: dict[str, int | None] = {}
-    if not curated.exists(reg):
+    if not delta.exists(reg):
         if as_of_version is not None:
             raise VersionError("Registri submisi belum pernah ditulis; jalankan ingest dahulu.")
-        registry = curated.read_registry(curated_dir)
+        registry = read_registry(curated_dir)
         versions[REGISTRY] = None
         stamp = None
     else:
@@ -67,7 +66,7 @@ def load(curated_dir: Where, as_of_version: int | None = None) -> Snapshot:
         if version not in times:
             known = ", ".join(str(v) for v in sorted(times))
             raise VersionError(f"Versi registri {version} tidak ada. Versi yang tersedia: {known}.")
-        registry = _registry_at(reg, version)
+        registry = registry_at(reg, version)
         versions[REGISTRY] = version
         stamp = times[version]
     accepted = registry.filter(pl.col("status") == DITERIMA).select("id_submisi").unique()
@@ -75,24 +74,8 @@ def load(curated_dir: Where, as_of_version: int | None = None) -> Snapshot:
     for t in section_tables(curated_dir):
         v = None if stamp is None else _version_at(t, stamp)
         versions[t.name] = v
-        frame = curated.read(t, as_of=v) if v is not None else None
-        sections[t.name] = _conform(frame, t.name).join(accepted, on="id_submisi", how="semi")
+        frame = delta.read(t, as_of=v) if v is not None else None
+        sections[t.name] = conform_section(frame, t.name).join(
+            accepted, on="id_submisi", how="semi"
+        )
     return Snapshot(registry, sections, versions, as_of_version)
-
-
-def _registry_at(t: Table, version: int) -> pl.DataFrame:
-    """The registry at one version, with every column of REGISTRY_SCHEMA."""
-    frame = pl.read_delta(t.uri, version=version, storage_options=t.storage_options)
-    return frame.select(
-        pl.col(c).cast(dtype) if c in frame.columns else pl.lit(None, dtype).alias(c)
-        for c, dtype in curated.REGISTRY_SCHEMA.items()
-    )
-
-
-def _conform(frame: pl.DataFrame | None, name: str) -> pl.DataFrame:
-    """A section table with every column of the contract (absent optional ones null)."""
-    empty = curated.empty_rows(name)
-    if frame is None:
-        return empty
-    missing = [pl.lit(None, d).alias(c) for c, d in empty.schema.items() if c not in frame.columns]
-    return frame.with_columns(missing)

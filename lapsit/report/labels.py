@@ -1,49 +1,8 @@
-"""Display names in Bahasa Indonesia for the contract's choice values."""
+"""Display names in Bahasa Indonesia: choice values (from `schemas/choices.py`), statuses."""
 
 import polars as pl
 
-LABELS: dict[str, str] = {
-    # tingkat_kerawanan
-    "aman": "Aman",
-    "kurang_rawan": "Kurang rawan",
-    "rawan": "Rawan",
-    "sangat_rawan": "Sangat rawan",
-    # faktor_kerawanan
-    "terpencil": "Terpencil",
-    "sulit_dijangkau": "Sulit dijangkau",
-    "rawan_bencana": "Rawan bencana",
-    "konflik_sosial": "Konflik sosial",
-    "politik_uang": "Politik uang",
-    "hoaks": "Hoaks",
-    "lainnya": "Lainnya",
-    # satgas
-    "preemtif": "Preemtif",
-    "preventif": "Preventif",
-    "kamseltibcarlantas": "Kamseltibcarlantas",
-    "gakkum": "Gakkum",
-    "humas": "Humas",
-    "banops": "Bantuan Operasional",
-    # jenis kejadian
-    "kericuhan": "Kericuhan",
-    "unjuk_rasa": "Unjuk rasa",
-    "intimidasi": "Intimidasi",
-    "perusakan_apk": "Perusakan APK",
-    "bencana": "Bencana",
-    "kecelakaan": "Kecelakaan",
-    # status kejadian and netralitas
-    "dalam_proses": "Dalam proses",
-    "ditangani": "Ditangani",
-    "selesai": "Selesai",
-    "klarifikasi": "Klarifikasi",
-    "terbukti": "Terbukti",
-    "tidak_terbukti": "Tidak terbukti",
-    # sarana
-    "kendaraan_roda_2": "Kendaraan roda 2",
-    "kendaraan_roda_4": "Kendaraan roda 4",
-    "kendaraan_taktis": "Kendaraan taktis",
-    "alat_komunikasi": "Alat komunikasi",
-    "perlengkapan_perorangan": "Perlengkapan perorangan",
-}
+from schemas.choices import LABELS
 
 
 def label(column: str) -> pl.Expr:

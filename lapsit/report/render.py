@@ -2,7 +2,6 @@
 
 import datetime as dt
 import functools
-import os
 import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,10 +11,12 @@ from babel.numbers import format_decimal, format_percent
 from jinja2 import Environment
 from markupsafe import Markup
 
-from lapsit.errors import mask_nrp
-from lapsit.render import environment
+from lapsit.catalog import Catalog
+from lapsit.files import write_atomic
+from lapsit.galat import mask_nrp
 from lapsit.report.build import Report
 from lapsit.report.labels import STATUS_POLRES, election_name
+from lapsit.templating import environment, md_cell
 
 LOCALE = "id"
 CLASSIFICATION = "TERBATAS"
@@ -70,7 +71,7 @@ def _mask(value: object) -> object:
 
 def markdown_text(value: object) -> str:
     """Free text safe in Markdown (and in its table cells): no markup, no emphasis, NRP masked."""
-    text = environment().filters["md"](mask_nrp(None if value is None else str(value)))
+    text = md_cell(mask_nrp(None if value is None else str(value)))
     return MD_SPECIAL.sub(r"\\\1", text)
 
 
@@ -119,25 +120,11 @@ def render_markdown(report: Report) -> str:
     return _environment().get_template(MARKDOWN_TEMPLATE).render(context(report))
 
 
-def report_dir(reports_dir: Path, kode_polda: str, tanggal: dt.date) -> Path:
-    """`reports/<kode_polda>/<YYYY-MM-DD>/`."""
-    return reports_dir / kode_polda / tanggal.isoformat()
-
-
-def _write(path: Path, text: str) -> Path:
-    """Write through a temporary file so a reader never sees half a report."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-    return path
-
-
-def write_report(report: Report, reports_dir: Path) -> list[Path]:
-    """Write `lapsit-<kode>-<date>.html` and `.md`; returns both paths."""
-    folder = report_dir(reports_dir, report.scope.kode_polda, report.tanggal)
+def write_report(report: Report, catalog: Catalog) -> list[Path]:
+    """Write `lapsit-<kode>-<date>.html` and `.md` (each atomically); returns both paths."""
+    folder = catalog.report_dir(report.scope.kode_polda, report.tanggal)
     stem = f"lapsit-{report.scope.kode}-{report.tanggal.isoformat()}"
     return [
-        _write(folder / f"{stem}.html", render_html(report)),
-        _write(folder / f"{stem}.md", render_markdown(report)),
+        write_atomic(folder / f"{stem}.html", render_html(report)),
+        write_atomic(folder / f"{stem}.md", render_markdown(report)),
     ]

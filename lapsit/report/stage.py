@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from lapsit.reference import Reference
+from lapsit.reference import Reference, stage_on
 
 
 @dataclass(frozen=True)
@@ -40,11 +40,6 @@ class Scope:
         return Scope(self.kode_polda, self.nama_polda, self.zona_waktu, polres, kode_polres)
 
 
-def polda_codes(ref: Reference) -> list[str]:
-    """Every Polda in polres.csv, in file order."""
-    return ref.polres["kode_polda"].unique(maintain_order=True).to_list()
-
-
 def polda_scope(ref: Reference, kode_polda: str) -> Scope:
     """Every Polres of a Polda; its time zone is the one most of its Polres use."""
     polres = ref.polres.filter(pl.col("kode_polda") == kode_polda)
@@ -75,7 +70,7 @@ class Stage:
 
 
 def stage_in_force(ref: Reference, declared: pl.DataFrame, tanggal: dt.date) -> Stage | None:
-    """The stage most submissions of the date declared, else the covering stage that started last.
+    """The stage most submissions of the date declared, else the stage in force (`stage_on`).
 
     `declared` holds kode_pemilihan, kode_tahapan of the date's accepted
     submissions. Ties go to the stage that started last, then the one that ends
@@ -89,15 +84,10 @@ def stage_in_force(ref: Reference, declared: pl.DataFrame, tanggal: dt.date) -> 
         .head(1)
     )
     dilaporkan = picked.height > 0
-    if not dilaporkan:
-        picked = (
-            stages.filter((pl.col("mulai") <= tanggal) & (pl.col("selesai") >= tanggal))
-            .sort(["mulai", "selesai"], descending=[True, False])
-            .head(1)
-        )
-    if picked.height == 0:
+    if dilaporkan:
+        row = picked.row(0, named=True)
+    elif (row := stage_on(ref, tanggal)) is None:
         return None
-    row = picked.row(0, named=True)
     return Stage(
         row["kode_pemilihan"],
         row["kode_tahapan"],

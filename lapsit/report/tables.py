@@ -2,7 +2,7 @@
 
 import polars as pl
 
-from lapsit.errors import mask_nrp
+from lapsit.galat import mask_nrp
 from lapsit.report.figures import LEVEL_ORDER, LOCAL_TIME, Context
 from lapsit.report.labels import label, label_list
 from schemas.choices import SARANA

@@ -22,10 +22,12 @@ SPAWN = multiprocessing.get_context("spawn")
 
 def ingest_child(events: Connection, orders: Connection) -> None:
     """Import lapsit, wait for orders, run one ingest, tell `events` how far it got."""
-    from lapsit import curated, ingest
-    from lapsit.catalog import section_tables
+    from lapsit.catalog import SHIPPED_REFERENCE, Catalog
+    from lapsit.ingest import commit, discover
+    from lapsit.ingest.run import Steps, run_ingest
     from lapsit.reference import load_reference
-    from lapsit.settings import SHIPPED_REFERENCE, Settings
+    from lapsit.settings import Settings
+    from lapsit.storage import delta
 
     shipped = load_reference(SHIPPED_REFERENCE)
     events.send(("ready", time.monotonic()))
@@ -33,32 +35,32 @@ def ingest_child(events: Connection, orders: Connection) -> None:
     if order is None:
         return
     settings = Settings(data_dir=Path(order["data_dir"]))
-    same = settings.reference_dir == SHIPPED_REFERENCE
-    ref = shipped if same else load_reference(settings.reference_dir)
+    same = settings.catalog.reference_dir == SHIPPED_REFERENCE
+    ref = shipped if same else load_reference(settings.catalog.reference_dir)
     kill_before_table = order.get("kill_before_table")
 
-    def discover(raw_dir: Path) -> list:
+    def discover_files(catalog: Catalog) -> discover.Discovery:
         events.send(("locked", time.monotonic()))
-        return ingest.discover(raw_dir)
+        return discover.discover(catalog)
 
-    def write_reports(outcomes: list, settings: Settings, ref: object) -> None:
+    def write_reports(batch: commit.Batch, settings: Settings, ref: object) -> None:
         events.send(("writes", time.monotonic()))
-        ingest.write_reports(outcomes, settings, ref)
+        commit.write_error_reports(batch, settings, ref)
 
-    def write_curated(keys: list, rows: dict, settings: Settings) -> None:
+    def write_tables(batch: commit.Batch, settings: Settings, ref: object) -> None:
         if kill_before_table is None:
-            ingest.write_curated(keys, rows, settings)
+            commit.write_tables(batch, settings, ref)
             return
-        for i, t in enumerate(section_tables(settings.curated_dir)):
+        keys, rows = commit.curated_writes(batch.outcomes, ref)
+        for i, t in enumerate(settings.catalog.section_tables()):
             if i == kill_before_table:
                 os.kill(os.getpid(), signal.SIGKILL)
-            curated.replace_slices(t, rows[t.name], keys)
+            delta.replace_slices(t, rows[t.name], keys)
         os.kill(os.getpid(), signal.SIGKILL)
 
-    steps = ingest.Steps(
-        discover=discover, write_reports=write_reports, write_curated=write_curated
-    )
-    summary = ingest.run_ingest(settings, ref, steps=steps)
+    writers = commit.Writers(error_reports=write_reports, tables=write_tables)
+    steps = Steps(discover=discover_files, writers=writers)
+    summary = run_ingest(settings, ref, steps=steps)
     events.send(("done", time.monotonic(), dict(summary.totals())))
 
 

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import polars as pl
 
-from lapsit import curated
 from lapsit.catalog import section_tables
 from lapsit.settings import Settings
+from lapsit.storage import delta
+from lapsit.storage.registry import read_registry
 from schemas.choices import DIGANTIKAN, DITERIMA, DITOLAK, DUPLIKAT
 from schemas.contract import CURATED_SECTIONS
 from tests.reliability.inputs import daily, deliver, kalsel, put, revised, sha256
@@ -107,7 +108,7 @@ def read_tables(curated_dir: Path) -> dict[str, pl.DataFrame]:
     """The current version of every section table (empty frames for tables never written)."""
     out = {}
     for t in section_tables(curated_dir):
-        frame = curated.read(t)
+        frame = delta.read(t)
         out[t.name] = frame if frame is not None else pl.DataFrame()
     return out
 
@@ -132,7 +133,7 @@ def check(curated_dir: Path, model: Model, *, settled: bool) -> Verdict:
     submission may replace a registered one's. Settled, everything agrees.
     """
     v = Verdict()
-    registry = curated.read_registry(curated_dir)
+    registry = read_registry(curated_dir)
     sent = model.by_sha()
     pairs = list(zip(registry["id_submisi"], registry["path"], strict=True))
     for pair, n in Counter(pairs).items():
@@ -188,9 +189,9 @@ def check_history(curated_dir: Path, model: Model) -> Verdict:
     v = Verdict()
     sent = model.by_sha()
     for t in section_tables(curated_dir):
-        latest = curated.version(t)
+        latest = delta.version(t)
         for version in range(latest + 1 if latest is not None else 0):
-            frame = curated.read(t, as_of=version)
+            frame = delta.read(t, as_of=version)
             if frame is None or frame.height == 0:
                 continue
             for sha, n in frame.group_by("id_submisi").len().iter_rows():
@@ -219,7 +220,7 @@ def table_multisets(curated_dir: Path) -> dict[str, list[tuple]]:
             lists = [c for c, d in frame.schema.items() if isinstance(d, pl.List)]
             frame = frame.with_columns(pl.col(lists).list.join(";")).select(sorted(frame.columns))
         out[name] = sorted(frame.rows(), key=repr)
-    registry = curated.read_registry(curated_dir).select(
+    registry = read_registry(curated_dir).select(
         "id_submisi", "path", "kode_polres", "status", "digantikan_oleh", "jumlah_galat"
     )
     out["submisi"] = sorted(registry.rows(), key=repr)
@@ -238,7 +239,7 @@ def differences(a: dict[str, list[tuple]], b: dict[str, list[tuple]]) -> dict[st
 
 def deliver_day(settings: Settings, model: Model, n: int) -> int:
     """Day `n` of the season for every Polres, a revision of day n-1 for two, and rejects."""
-    raw, day = settings.raw_dir, START + dt.timedelta(days=n)
+    raw, day = settings.catalog.raw_dir, START + dt.timedelta(days=n)
     codes = kalsel()
     count = 0
     last = None
@@ -289,7 +290,7 @@ def nrp_leaks(data_dir: Path, nrps: set[str], texts: tuple[str, ...] = ()) -> tu
         if path.is_file():
             rel = path.relative_to(data_dir).as_posix()
             search(rel, rel + "\n" + path.read_bytes().decode("utf-8", "replace"))
-    registry = curated.read_registry(data_dir / "curated")
+    registry = read_registry(data_dir / "curated")
     for path, galat, report in registry.select("path", "galat", "laporan_galat").iter_rows():
         search(f"registry galat of {path}", f"{galat}\n{report}")
     for i, text in enumerate(texts):

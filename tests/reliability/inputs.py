@@ -11,14 +11,14 @@ import struct
 import zipfile
 from pathlib import Path
 
-from lapsit import sample_data
+from lapsit.catalog import SHIPPED_REFERENCE
+from lapsit.demo import content, season
+from lapsit.demo.files import write_json, write_xlsx
 from lapsit.reference import load_reference
-from lapsit.settings import SHIPPED_REFERENCE
-from lapsit.submission_files import write_json, write_xlsx
 from tests.builders import valid_sections
 
 ZONE = "Asia/Makassar"
-DAYS = sample_data.DAYS  # 18..28 November 2024, Pilkada 2024
+DAYS = content.DAYS  # 18..28 November 2024, Pilkada 2024
 
 
 @functools.cache
@@ -34,25 +34,20 @@ def kalsel() -> tuple[str, ...]:
 
 
 @functools.cache
-def _kecamatan() -> dict[str, list[sample_data.Kecamatan]]:
+def _kecamatan() -> dict[str, list[content.Kecamatan]]:
     frame = _reference().kecamatan
-    out: dict[str, list[sample_data.Kecamatan]] = {}
+    out: dict[str, list[content.Kecamatan]] = {}
     for code, name, kode_polres in frame.select(
         "kode_kecamatan", "nama_kecamatan", "kode_polres"
     ).iter_rows():
-        out.setdefault(kode_polres, []).append(sample_data.profile(code, name))
+        out.setdefault(kode_polres, []).append(content.profile(code, name))
     return out
-
-
-@functools.cache
-def _tahapan() -> list[dict[str, str]]:
-    return sample_data.read_csv("tahapan.csv")
 
 
 def daily(kode: str, day: dt.date) -> tuple[dict, dt.datetime]:
     """A valid daily report of a Kalsel Polres and its delivery time (naive local)."""
-    stage = sample_data.stage_on(day, _tahapan())
-    sections, delivered = sample_data.submission(kode, day, stage, _kecamatan()[kode])
+    stage = content.stage_code(_reference(), day)
+    sections, delivered = content.submission(kode, day, stage, _kecamatan()[kode])
     return copy.deepcopy(sections), delivered
 
 
@@ -70,7 +65,7 @@ def deliver(raw_dir: Path, inbox: str, name: str, sections: dict, local: dt.date
     """Write a submission into an inbox, stamped as delivered at `local` (Polres time)."""
     path = raw_dir / inbox / name
     (write_json if path.suffix == ".json" else write_xlsx)(path, sections)
-    sample_data.stamp(path, local, ZONE)
+    season.stamp(path, local, ZONE)
     return path
 
 
@@ -79,7 +74,7 @@ def put(raw_dir: Path, inbox: str, name: str, data: bytes, local: dt.datetime) -
     path = raw_dir / inbox / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-    sample_data.stamp(path, local, ZONE)
+    season.stamp(path, local, ZONE)
     return path
 
 

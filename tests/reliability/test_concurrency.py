@@ -11,10 +11,11 @@ import threading
 
 import polars as pl
 
-from lapsit import curated
 from lapsit.catalog import table
-from lapsit.ingest import run_ingest
+from lapsit.ingest.run import run_ingest
 from lapsit.settings import Settings
+from lapsit.storage import delta
+from lapsit.storage.rows import with_lineage
 from tests.reliability import _proc
 from tests.reliability.checks import Model, check, deliver_day, differences, table_multisets
 from tests.reliability.inputs import fingerprint
@@ -49,9 +50,9 @@ def run_together(data_dir, n: int, **order: object) -> list[_proc.Child]:
 def one_run(tmp_path, settings: Settings, ref) -> dict:
     """The tables one run over a copy of the same inbox gives."""
     once = Settings(data_dir=tmp_path / "once")
-    shutil.copytree(settings.raw_dir, once.raw_dir, symlinks=True)
+    shutil.copytree(settings.catalog.raw_dir, once.catalog.raw_dir, symlinks=True)
     run_ingest(once, ref)
-    return table_multisets(once.curated_dir)
+    return table_multisets(once.catalog.curated_dir)
 
 
 def test_three_ingests_at_once_end_as_one_run(tmp_path, ref, ledger):
@@ -59,7 +60,7 @@ def test_three_ingests_at_once_end_as_one_run(tmp_path, ref, ledger):
     model = Model()
     for n in range(3):
         ledger.inputs += deliver_day(settings, model, n)
-    before = fingerprint(settings.raw_dir)
+    before = fingerprint(settings.catalog.raw_dir)
 
     children = run_together(settings.data_dir, 3)
     ledger.overlapped += overlap(children)
@@ -68,14 +69,15 @@ def test_three_ingests_at_once_end_as_one_run(tmp_path, ref, ledger):
     accepted = sorted(c.seen["done"][2].get("diterima", 0) for c in children)
     assert accepted[:2] == [0, 0] and accepted[2] > 0
 
-    verdict = check(settings.curated_dir, model, settled=True)
+    verdict = check(settings.catalog.curated_dir, model, settled=True)
     ledger.lost += verdict.lost
     ledger.duplicated += verdict.duplicated
     assert verdict, verdict.problems
     assert (
-        differences(table_multisets(settings.curated_dir), one_run(tmp_path, settings, ref)) == {}
+        differences(table_multisets(settings.catalog.curated_dir), one_run(tmp_path, settings, ref))
+        == {}
     )
-    assert fingerprint(settings.raw_dir) == before
+    assert fingerprint(settings.catalog.raw_dir) == before
 
 
 def _race(t, frame: pl.DataFrame, keys: list[dict], writers: int = 2) -> None:
@@ -84,7 +86,7 @@ def _race(t, frame: pl.DataFrame, keys: list[dict], writers: int = 2) -> None:
 
     def write() -> None:
         barrier.wait()
-        curated.replace_slices(t, frame, keys)
+        delta.replace_slices(t, frame, keys)
 
     threads = [threading.Thread(target=write) for _ in range(writers)]
     for thread in threads:
@@ -103,18 +105,18 @@ def _slice(kode: str) -> tuple[pl.DataFrame, list[dict]]:
         "id_submisi": kode * 4,
     }
     rows = pl.DataFrame({"satgas": ["preemtif", "preventif"], "personel": [10, 20]})
-    return curated.with_lineage("satgas", [(0, rows)], [lineage]), [lineage]
+    return with_lineage("satgas", [(0, rows)], [lineage]), [lineage]
 
 
 def test_racing_writers_of_a_table_conflict_and_retry_without_duplicates(tmp_path, ledger):
     """Delta sees two writers of the same slices as a conflict; the loser retries, idempotently."""
     t = table(tmp_path / "curated", "satgas")
-    curated.replace_slices(t, *_slice("tapin"))
+    delta.replace_slices(t, *_slice("tapin"))
     frame, keys = _slice("balangan")
     for _ in range(5):
         _race(t, frame, keys)
         ledger.racing += 2
-        rows = curated.read(t)
+        rows = delta.read(t)
         assert rows.filter(pl.col("kode_polres") == "balangan").height == 2
         assert rows.height == 4
 
@@ -124,4 +126,4 @@ def test_racing_first_writes_of_a_table_without_duplicates(tmp_path):
         t = table(tmp_path / f"curated-{n}", "satgas")
         frame, keys = _slice("balangan")
         _race(t, frame, keys)
-        assert curated.read(t).height == 2
+        assert delta.read(t).height == 2

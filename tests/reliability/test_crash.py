@@ -15,8 +15,8 @@ import shutil
 import signal
 import time
 
-from lapsit import ingest
-from lapsit.ingest import run_ingest
+from lapsit.ingest import commit
+from lapsit.ingest.run import Steps, run_ingest
 from lapsit.settings import Settings
 from tests.reliability import _proc
 from tests.reliability.checks import (
@@ -61,20 +61,21 @@ def test_killed_ingest_leaves_consistent_tables_and_the_next_run_completes(tmp_p
         # A first, uninterrupted run measures how long the writes take.
         began: list[float] = []
 
-        def write_reports(outcomes: list, settings: Settings, ref: object) -> None:
+        def write_reports(batch: commit.Batch, settings: Settings, ref: object) -> None:
             began.append(time.monotonic())
-            ingest.write_reports(outcomes, settings, ref)
+            commit.write_error_reports(batch, settings, ref)
 
-        run_ingest(settings, ref, steps=ingest.Steps(write_reports=write_reports))
+        steps = Steps(writers=commit.Writers(error_reports=write_reports))
+        run_ingest(settings, ref, steps=steps)
         writes = time.monotonic() - began[0]
-        verdict = check(settings.curated_dir, model, settled=True)
+        verdict = check(settings.catalog.curated_dir, model, settled=True)
         assert verdict, verdict.problems
         run_trials(settings, ref, model, pool, writes, ledger)
 
     run_ingest(settings, ref)
     for verdict in (
-        check(settings.curated_dir, model, settled=True),
-        check_history(settings.curated_dir, model),
+        check(settings.catalog.curated_dir, model, settled=True),
+        check_history(settings.catalog.curated_dir, model),
     ):
         ledger.lost += verdict.lost
         ledger.duplicated += verdict.duplicated
@@ -82,9 +83,11 @@ def test_killed_ingest_leaves_consistent_tables_and_the_next_run_completes(tmp_p
 
     # The same files in one uninterrupted run give the same tables and outcomes.
     once = Settings(data_dir=tmp_path / "once")
-    shutil.copytree(settings.raw_dir, once.raw_dir, symlinks=True)
+    shutil.copytree(settings.catalog.raw_dir, once.catalog.raw_dir, symlinks=True)
     run_ingest(once, ref)
-    diff = differences(table_multisets(settings.curated_dir), table_multisets(once.curated_dir))
+    diff = differences(
+        table_multisets(settings.catalog.curated_dir), table_multisets(once.catalog.curated_dir)
+    )
     assert diff == {}
 
 
@@ -98,7 +101,7 @@ def run_trials(
     hits = 0
     for n, (kind, arg) in enumerate(plans, start=1):
         ledger.inputs += deliver_day(settings, model, n)
-        before = fingerprint(settings.raw_dir)
+        before = fingerprint(settings.catalog.raw_dir)
         if kind == "offset":
             offset = 1.3 * writes * arg * rng.uniform(0.8, 1.2)
             hit, took = kill_during_writes(pool.take().go(settings.data_dir), offset)
@@ -109,14 +112,14 @@ def run_trials(
             assert hit, "the child was to kill itself"
         hits += hit
         ledger.faults += hit
-        verdict = check(settings.curated_dir, model, settled=not hit)
+        verdict = check(settings.catalog.curated_dir, model, settled=not hit)
         ledger.lost += verdict.lost
         ledger.duplicated += verdict.duplicated
         assert verdict, (kind, arg, verdict.problems)
-        assert fingerprint(settings.raw_dir) == before
+        assert fingerprint(settings.catalog.raw_dir) == before
         if n % 2:  # every other kill is followed by a completed run; the others pile up
             run_ingest(settings, ref)
-            verdict = check(settings.curated_dir, model, settled=True)
+            verdict = check(settings.catalog.curated_dir, model, settled=True)
             ledger.lost += verdict.lost
             ledger.duplicated += verdict.duplicated
             assert verdict, ("after rerun", kind, arg, verdict.problems)

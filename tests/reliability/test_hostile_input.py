@@ -21,12 +21,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from lapsit import curated, sample_data
 from lapsit.catalog import section_tables, table
-from lapsit.errors import RULES
-from lapsit.ingest import run_ingest
+from lapsit.demo import season
+from lapsit.demo.files import write_json, write_xlsx
+from lapsit.ingest.run import run_ingest
 from lapsit.settings import Settings
-from lapsit.submission_files import write_json, write_xlsx
+from lapsit.storage import delta
+from schemas.rules import RULES
 from tests.builders import valid_sections
 from tests.reliability.checks import nrp_leaks
 from tests.reliability.inputs import (
@@ -284,14 +285,14 @@ def hostile(tmp_path_factory, ref):
     """One ingest run over every case; its settings, outcomes and the cases."""
     tmp = tmp_path_factory.mktemp("hostile")
     settings = Settings(data_dir=tmp / "data", **LIMITS)
-    cases = build(settings.raw_dir, tmp)
+    cases = build(settings.catalog.raw_dir, tmp)
     when = WHEN.replace(tzinfo=dt.timezone(dt.timedelta(hours=8))).timestamp()
-    for root, dirs, files in os.walk(settings.raw_dir):
+    for root, dirs, files in os.walk(settings.catalog.raw_dir):
         for name in dirs + files:
             path = Path(root, name)
             if not path.is_symlink():
                 os.utime(path, (when, when))
-    before = fingerprint(settings.raw_dir)
+    before = fingerprint(settings.catalog.raw_dir)
     summary = run_ingest(settings, ref)
     outcomes = {o.delivery.rel: o for o in summary.outcomes}
     return settings, cases, outcomes, before
@@ -323,7 +324,7 @@ def test_every_refusal_names_its_rule_with_a_message_in_bahasa_indonesia(hostile
         assert out.errors, case
         for galat in out.errors:
             # The rule's own sentence, not an exception's text.
-            opening = RULES[galat.rule][1].split("{")[0]
+            opening = RULES[galat.rule].message.split("{")[0]
             assert galat.message.startswith(opening), (case, galat)
         report = settings.data_dir / out.error_report
         assert report.exists() and report.with_suffix(".html").exists(), case
@@ -332,11 +333,11 @@ def test_every_refusal_names_its_rule_with_a_message_in_bahasa_indonesia(hostile
 
 def test_formulas_are_stored_values_never_evaluated_or_kept_as_formulas(hostile):
     settings, _, outcomes, _ = hostile
-    rows = curated.read(table(settings.curated_dir, "pengamanan"))
+    rows = delta.read(table(settings.catalog.curated_dir, "pengamanan"))
     mine = rows.filter(pl.col("id_submisi") == outcomes["balangan/rumus.xlsx"].delivery.sha256)
     assert mine.sort("kode_kecamatan")["personel_polri"].to_list() == [21, 35]
     assert "klik" in mine["keterangan"].to_list()
-    for frame in (curated.read(t) for t in section_tables(settings.curated_dir)):
+    for frame in (delta.read(t) for t in section_tables(settings.catalog.curated_dir)):
         for column, dtype in frame.schema.items():
             if dtype == pl.Utf8:
                 assert not frame[column].str.starts_with("=").any(), column
@@ -372,14 +373,16 @@ def test_markup_in_a_file_name_is_escaped_in_the_html_error_report(hostile):
 
 def test_raw_files_are_left_as_received_and_a_second_run_writes_nothing(hostile, ref):
     settings, _, _, before = hostile
-    assert fingerprint(settings.raw_dir) == before
-    versions = {t.name: curated.version(t) for t in section_tables(settings.curated_dir)}
-    registry = curated.version(table(settings.curated_dir, "submisi"))
+    assert fingerprint(settings.catalog.raw_dir) == before
+    versions = {t.name: delta.version(t) for t in section_tables(settings.catalog.curated_dir)}
+    registry = delta.version(table(settings.catalog.curated_dir, "submisi"))
     again = run_ingest(settings, ref)
     assert again.outcomes == []
-    assert {t.name: curated.version(t) for t in section_tables(settings.curated_dir)} == versions
-    assert curated.version(table(settings.curated_dir, "submisi")) == registry
-    assert fingerprint(settings.raw_dir) == before
+    assert {
+        t.name: delta.version(t) for t in section_tables(settings.catalog.curated_dir)
+    } == versions
+    assert delta.version(table(settings.catalog.curated_dir, "submisi")) == registry
+    assert fingerprint(settings.catalog.raw_dir) == before
 
 
 def test_no_planted_nrp_appears_whole_in_any_output(hostile, ledger):
@@ -389,16 +392,16 @@ def test_no_planted_nrp_appears_whole_in_any_output(hostile, ledger):
     ledger.scanned += searched
     assert hits == []
     # The accepted neutrality case keeps its NRP where it belongs: the curated table.
-    assert NRP in curated.read(table(settings.curated_dir, "netralitas"))["nrp"].to_list()
+    assert NRP in delta.read(table(settings.catalog.curated_dir, "netralitas"))["nrp"].to_list()
 
 
 def test_a_million_rows_under_the_default_limits_are_refused_by_max_rows(tmp_path, ref, ledger):
     """52 MB unpacked is under the default 200 MB: the sheet is read up to max_rows + 1 rows."""
     settings = Settings(data_dir=tmp_path / "data")
-    path = many_rows(settings.raw_dir / "tapin" / "sejuta.xlsx", 1_000_000)
-    write_xlsx(settings.raw_dir / "balangan" / "2024-11-20.xlsx", balangan())
-    for p in (path, settings.raw_dir / "balangan" / "2024-11-20.xlsx"):
-        sample_data.stamp(p, WHEN, "Asia/Makassar")
+    path = many_rows(settings.catalog.raw_dir / "tapin" / "sejuta.xlsx", 1_000_000)
+    write_xlsx(settings.catalog.raw_dir / "balangan" / "2024-11-20.xlsx", balangan())
+    for p in (path, settings.catalog.raw_dir / "balangan" / "2024-11-20.xlsx"):
+        season.stamp(p, WHEN, "Asia/Makassar")
     ledger.inputs += 2
     outcomes = {o.delivery.rel: o for o in run_ingest(settings, ref).outcomes}
     assert outcomes["balangan/2024-11-20.xlsx"].status == ACCEPTED
@@ -471,8 +474,8 @@ VERDICTS = """
 import json, sys
 from pathlib import Path
 from lapsit.reference import load_reference
-from lapsit.settings import SHIPPED_REFERENCE
-from lapsit.validate import validate_file
+from lapsit.catalog import SHIPPED_REFERENCE
+from lapsit.validation import validate_file
 ref = load_reference(SHIPPED_REFERENCE)
 for name in sys.argv[1:]:
     result = validate_file(Path(name), "balangan", ref, max_bytes=2_000_000, max_rows=5_000)

@@ -15,10 +15,11 @@ from itertools import permutations
 import polars as pl
 import pytest
 
-from lapsit import curated
 from lapsit.catalog import section_tables, table
-from lapsit.ingest import run_ingest
+from lapsit.ingest.run import run_ingest
 from lapsit.settings import Settings
+from lapsit.storage import delta
+from lapsit.storage.registry import read_registry
 from tests.reliability.checks import nrp_leaks
 from tests.reliability.inputs import daily, deliver, kalsel
 
@@ -35,7 +36,7 @@ def nrp(i: int) -> str:
 def batch(tmp_path_factory, ref):
     """The cross-Polres batch, ingested once: (settings, outcomes by path, planted NRPs)."""
     settings = Settings(data_dir=tmp_path_factory.mktemp("identitas") / "data")
-    raw = settings.raw_dir
+    raw = settings.catalog.raw_dir
     planted = set()
     for i, kode in enumerate(kalsel()):
         sections, at = daily(kode, DAY)
@@ -112,14 +113,16 @@ def test_every_curated_row_belongs_to_the_inbox_it_came_from(batch):
             "_status": [o.status for o in outcomes.values()],
         }
     )
-    for t in section_tables(settings.curated_dir):
-        rows = curated.read(t)
+    for t in section_tables(settings.catalog.curated_dir):
+        rows = delta.read(t)
         if rows is None:  # no accepted report had this section that day
             continue
         rows = rows.join(inbox, on="id_submisi", how="left")
         assert rows["_status"].to_list() == ["diterima"] * rows.height, t.name
         assert (rows["kode_polres"] == rows["_inbox"]).all(), t.name
-    assert curated.read(section_tables(settings.curated_dir)[0])["kode_polres"].n_unique() == 13
+    assert (
+        delta.read(section_tables(settings.catalog.curated_dir)[0])["kode_polres"].n_unique() == 13
+    )
 
 
 def test_no_output_shows_a_full_nrp_and_html_shows_no_live_markup(batch, ref, ledger):
@@ -129,20 +132,23 @@ def test_no_output_shows_a_full_nrp_and_html_shows_no_live_markup(batch, ref, le
     hits, searched = nrp_leaks(settings.data_dir, planted)
     ledger.scanned += searched
     assert hits == []
-    for path in [*settings.reports_dir.rglob("*.html"), *settings.reports_dir.rglob("*.md")]:
+    for path in [
+        *settings.catalog.reports_dir.rglob("*.html"),
+        *settings.catalog.reports_dir.rglob("*.md"),
+    ]:
         assert MARKUP not in path.read_text(encoding="utf-8"), path
     if written:  # the situation reports were written and searched too
         assert len(written) == 2 * 14  # the Polda's and each Polres's, HTML and Markdown
         html = "".join(p.read_text(encoding="utf-8") for p in written if p.suffix == ".html")
         assert "&lt;script&gt;alert(" in html  # the free text is there, as text
     # The curated neutrality table keeps what the Polres sent.
-    kept = set(curated.read(table(settings.curated_dir, "netralitas"))["nrp"])
+    kept = set(delta.read(table(settings.catalog.curated_dir, "netralitas"))["nrp"])
     assert {nrp(i) for i in range(13)} <= kept
 
 
 def test_registry_errors_carry_masked_nrps_only(batch):
     settings, _, planted = batch
-    registry = curated.read_registry(settings.curated_dir)
+    registry = read_registry(settings.catalog.curated_dir)
     values = [g["value"] or "" for text in registry["galat"] for g in json.loads(text)]
     assert values and not any(n in v for v in values for n in planted)
 
@@ -156,16 +162,20 @@ def _write_situation_reports(settings: Settings, ref) -> list:
     except ImportError:
         return []
     written = []
-    for report in build_polda_reports(load(settings.curated_dir), ref, settings, "kalsel", DAY):
-        written += write_report(report, settings.reports_dir)
+    for report in build_polda_reports(
+        load(settings.catalog.curated_dir), ref, settings, "kalsel", DAY
+    ):
+        written += write_report(report, settings.catalog)
     return written
 
 
 def test_a_copy_in_another_inbox_does_not_shadow_the_genuine_report(tmp_path, ref):
     settings = Settings(data_dir=tmp_path / "data")
     sections, at = daily("tapin", DAY)
-    deliver(settings.raw_dir, "balangan", f"{DAY}-salinan.json", sections, at)
-    deliver(settings.raw_dir, "tapin", f"{DAY}.json", sections, at + dt.timedelta(minutes=5))
+    deliver(settings.catalog.raw_dir, "balangan", f"{DAY}-salinan.json", sections, at)
+    deliver(
+        settings.catalog.raw_dir, "tapin", f"{DAY}.json", sections, at + dt.timedelta(minutes=5)
+    )
     outcomes = {o.delivery.rel: o.status for o in run_ingest(settings, ref).outcomes}
     assert outcomes[f"balangan/{DAY}-salinan.json"] == "ditolak"
     assert outcomes[f"tapin/{DAY}.json"] == "diterima"

@@ -17,12 +17,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from lapsit import sample_data
-from lapsit.errors import RULES
-from lapsit.ingest import run_ingest
+from lapsit.demo import season
+from lapsit.demo.files import write_json, write_xlsx
+from lapsit.ingest.run import run_ingest
 from lapsit.settings import Settings
-from lapsit.submission_files import write_json, write_xlsx
-from lapsit.validate import validate_file
+from lapsit.validation import validate_file
+from schemas.rules import RULES
 from tests.builders import valid_sections
 from tests.reliability.inputs import with_part
 
@@ -186,12 +186,12 @@ def test_any_bytes_in_an_inbox_get_a_verdict_and_the_run_goes_on(ref, ledger, co
     ledger.inputs += 2
     with tempfile.TemporaryDirectory() as tmp:
         config = Settings(data_dir=Path(tmp, "data"), **LIMITS)
-        inbox = config.raw_dir / "balangan"
+        inbox = config.catalog.raw_dir / "balangan"
         beside = write_xlsx(inbox / "2024-11-19.xlsx", BESIDE)
         fuzzed = inbox / f"berkas{suffix}"
         fuzzed.write_bytes(data)
         for path in (beside, fuzzed):
-            sample_data.stamp(path, WHEN, "Asia/Makassar")
+            season.stamp(path, WHEN, "Asia/Makassar")
         summary = run_ingest(config, ref)  # never raises
         status = {o.delivery.rel: o for o in summary.outcomes}
         assert status["balangan/2024-11-19.xlsx"].status in ("diterima", "digantikan")

@@ -17,7 +17,7 @@ PAYLOADS = ['=HYPERLINK("http://127.0.0.1:9/","x")', "+1+1", "-2+3", "@SUM(1)"]
 
 
 def test_the_template_writes_formula_like_names_as_text(tmp_path, ref):
-    template = pytest.importorskip("lapsit.template")
+    template = pytest.importorskip("lapsit.publishing.template")
     kode = "balangan"
     mine = pl.col("kode_polres") == kode
     # Each kecamatan name gets a payload in front (names stay distinct).

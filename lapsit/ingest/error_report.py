@@ -3,15 +3,12 @@
 import datetime as dt
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from lapsit.errors import ERROR, WARNING, Galat, mask_nrp
+from lapsit.catalog import Catalog
+from lapsit.galat import ERROR, WARNING, Galat, mask_nrp
+from lapsit.ingest.records import Outcome
 from lapsit.reference import Reference
-from lapsit.render import render
-from lapsit.settings import Settings
-
-if TYPE_CHECKING:
-    from lapsit.ingest import Outcome
+from lapsit.templating import render
 
 STATUS_LABEL = {
     "diterima": "DITERIMA",
@@ -39,7 +36,7 @@ def context(
     }
 
 
-def write_error_report(outcome: "Outcome", settings: Settings, ref: Reference) -> Path:
+def write_error_report(outcome: Outcome, catalog: Catalog, ref: Reference) -> Path:
     """Write `<file>.<id8>.md`, `.html` and `.json` under `reports/galat/<inbox>/`; return the .md."""
     d = outcome.delivery
     row = ref.polres_row(d.inbox)
@@ -50,7 +47,7 @@ def write_error_report(outcome: "Outcome", settings: Settings, ref: Reference) -
         outcome.errors,
         d.received,
     )
-    folder = settings.errors_dir / d.inbox
+    folder = catalog.error_reports(d.inbox)
     folder.mkdir(parents=True, exist_ok=True)
     # The file's own name (as stored, NRP masked, cut to fit a file name's 255 bytes).
     name = mask_nrp(Path(d.rel).name).encode("utf-8")[:160].decode("utf-8", "ignore")

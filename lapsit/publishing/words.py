@@ -1,17 +1,15 @@
 """The contract in words (Bahasa Indonesia), for the Excel template and the published docs.
 
-Columns, kinds, choices and limits are read from the pandera models
-(`schemas/contract.py`), and which sheet rule is reported on which column from
-the validator; this module adds only the words. Tests check that every rule of
-the models has its words here, so a new rule cannot go undocumented.
+Columns, kinds, choices and limits are read from the models (`schemas.columns`),
+and what each rule requires from its declaration (`schemas/rules.py`); this
+module adds the words for sections, kinds and formats, and the example.
 """
 
 import datetime as dt
-from dataclasses import dataclass
 
-from lapsit.errors import RULES, WARNING
-from lapsit.validate import RULE_COLUMN
-from schemas.contract import KODE_KECAMATAN_PATTERN, NRP_PATTERN, SECTIONS, columns
+from schemas.columns import Column, pattern_rule
+from schemas.contract import NRP_PATTERN
+from schemas.rules import RULES, WARNING, builtin_rule
 
 # What each section holds and its grain.
 SECTION_DOCS: dict[str, str] = {
@@ -67,38 +65,6 @@ KIND_FORMATS: dict[str, str] = {
     ),
 }
 
-# Every rule of the models (check names), as a short description of what must hold.
-RULE_DOCS: dict[str, str] = {
-    "laporan_satu_baris": "lembar ini berisi tepat satu baris",
-    "polres_dikenal": "terdaftar di polres.csv",
-    "polres_sesuai_kotak": "sama dengan kotak masuk pengirim (raw/<kode_polres>/)",
-    "pemilihan_dikenal": "terdaftar di tahapan.csv",
-    "tahapan_pemilihan": "tahapan dari pemilihan itu (tahapan.csv)",
-    "tanggal_masa_depan": "tidak setelah hari berkas diterima, menurut waktu setempat Polres",
-    "tanggal_di_luar_tahapan": "tanggal laporan berada dalam jadwal tahapan",
-    "kecamatan_wilayah": "kecamatan di wilayah hukum Polres pengirim",
-    "kecamatan_unik": "setiap kecamatan hanya satu baris",
-    "satgas_unik": "setiap Satgas hanya satu baris",
-    "total_satgas": (
-        "jumlah personel seluruh Satgas sama dengan jumlah personel_polri di lembar pengamanan"
-    ),
-    "waktu_kejadian": "pada tanggal laporan atau sehari sebelumnya, waktu setempat",
-    "temuan_setelah_laporan": "tidak setelah tanggal laporan",
-    "sanksi_wajib": "wajib diisi bila status 'terbukti'",
-    "sarana_unik": "setiap sarana hanya satu baris",
-    "siap_melebihi_total": "tidak melebihi jumlah_total",
-    "pilihan_daftar": "setiap nilai ada dalam daftar pilihan",
-}
-
-# Words for the patterns of the models.
-PATTERN_DOCS: dict[str, str] = {
-    NRP_PATTERN: "tepat 8 angka; data pribadi, tidak pernah ditampilkan utuh di laporan",
-    KODE_KECAMATAN_PATTERN: "berformat NN.NN.NN",
-}
-
-# Column-level checks pandera names by itself: described through the column's limits.
-_BUILTIN_CHECKS = ("greater_than_or_equal_to", "str_matches", "str_length", "isin")
-
 # One complete, valid submission: the examples of the docs (checked by the tests).
 EXAMPLE: dict = {
     "laporan": {
@@ -152,82 +118,6 @@ EXAMPLE: dict = {
 }
 
 
-@dataclass(frozen=True)
-class Column:
-    """One column of the contract, as the template and the docs need it."""
-
-    section: str
-    name: str
-    kind: str
-    label: str
-    optional: bool  # the column may be absent from the sheet
-    nullable: bool  # a cell may be empty
-    choices: tuple[str, ...] = ()
-    minimum: int | None = None
-    pattern: str | None = None
-    min_length: int | None = None
-    max_length: int | None = None
-    rules: tuple[str, ...] = ()  # rules of the model reported on this column
-
-    @property
-    def required(self) -> bool:
-        """A value must be given (a kecamatan code may give way to its name)."""
-        return not self.nullable and self.kind != "kecamatan"
-
-
-def model_rules(section: str) -> list[str]:
-    """Names of the section's own rules: sheet-level checks and named column checks."""
-    schema = SECTIONS[section].to_schema()
-    names = [c.name for c in schema.checks]
-    for col in schema.columns.values():
-        names += [c.name for c in col.checks if c.name not in _BUILTIN_CHECKS]
-    return list(dict.fromkeys(names))
-
-
-def section_rules(section: str) -> list[str]:
-    """Rules of a section not reported on any one column."""
-    return [r for r in model_rules(section) if RULE_COLUMN.get(r, "") is None]
-
-
-def contract_columns(section: str) -> list[Column]:
-    """The section's columns in order, with their limits and rules, from the model."""
-    schema = SECTIONS[section].to_schema()
-    rules = model_rules(section)
-    out = []
-    for name, meta in columns(section).items():
-        limits: dict = {}
-        for check in schema.columns[name].checks:
-            stats = check.statistics
-            if check.name == "greater_than_or_equal_to":
-                limits["minimum"] = stats["min_value"]
-            elif check.name == "str_matches":
-                limits["pattern"] = stats["pattern"]
-            elif check.name == "str_length":
-                limits["min_length"] = stats.get("min_value")
-                limits["max_length"] = stats.get("max_value")
-        own = [c.name for c in schema.columns[name].checks if c.name not in _BUILTIN_CHECKS]
-        own += [r for r in rules if RULE_COLUMN.get(r) == name]
-        out.append(
-            Column(
-                section=section,
-                name=name,
-                kind=meta["kind"],
-                label=meta["label"],
-                optional=meta["optional"],
-                nullable=meta["nullable"],
-                choices=tuple(meta["choices"]),
-                rules=tuple(dict.fromkeys(own)),
-                **limits,
-            )
-        )
-    return out
-
-
-def column(section: str, name: str) -> Column:
-    """One column of the contract by name."""
-    return next(c for c in contract_columns(section) if c.name == name)
-
-
 def requirement_text(col: Column) -> str:
     """Whether the column and its value must be there."""
     if col.kind == "kecamatan":
@@ -241,17 +131,25 @@ def rule_phrases(col: Column) -> list[str]:
     """What must hold for a value of this column, one phrase per rule."""
     phrases = []
     if col.minimum is not None:
-        phrases.append(f"≥ {col.minimum}")
-    if col.pattern is not None:
-        phrases.append(PATTERN_DOCS.get(col.pattern, f"cocok dengan pola {col.pattern}"))
+        phrases.append(_limit_words("greater_than_or_equal_to", col))
+    if (rule := pattern_rule(col)) is not None:
+        phrases.append(rule.doc)
     if col.min_length is not None or col.max_length is not None:
-        phrases.append(f"{col.min_length or 0}–{col.max_length} karakter")
+        phrases.append(_limit_words("str_length", col))
     for rule in col.rules:
         if rule == "pilihan_daftar":
             continue  # said by the kind: every item from the list
-        words = RULE_DOCS[rule]
-        phrases.append(f"{words} (peringatan)" if RULES[rule][0] == WARNING else words)
+        words = RULES[rule].doc
+        phrases.append(f"{words} (peringatan)" if RULES[rule].severity == WARNING else words)
     return phrases
+
+
+def _limit_words(check: str, col: Column) -> str:
+    """A built-in check's words, with the column's limits (`≥ 0`, `1–2000 karakter`)."""
+    rule = builtin_rule(check, col.name)
+    return rule.doc.format(
+        minimum=col.minimum, min_length=col.min_length or 0, max_length=col.max_length
+    )
 
 
 def choices_text(col: Column) -> str:

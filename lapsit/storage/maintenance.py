@@ -16,10 +16,11 @@ commit fails instead of losing data (docs/deploy.md, section 3).
 
 from dataclasses import dataclass
 
-from lapsit import curated
-from lapsit.catalog import REGISTRY, Table, section_tables, table
-from lapsit.ingest import ingest_lock
+from lapsit.catalog import Table
 from lapsit.settings import Settings
+from lapsit.storage.delta import exists, open_table
+from lapsit.storage.lock import ingest_lock
+from lapsit.templating import render
 
 
 @dataclass(frozen=True)
@@ -38,12 +39,12 @@ class TableMaintenance:
 
 def active_files(t: Table) -> int:
     """How many data files the table's current version is made of."""
-    return len(curated.delta(t).file_uris())
+    return len(open_table(t).file_uris())
 
 
 def compact(t: Table) -> dict:
     """Rewrite small files of each partition into larger ones (one new version, same rows)."""
-    return curated.delta(t).optimize.compact()
+    return open_table(t).optimize.compact()
 
 
 def vacuum(t: Table, retention_days: int) -> list[str]:
@@ -52,7 +53,7 @@ def vacuum(t: Table, retention_days: int) -> list[str]:
     Delta refuses a retention under its 7-day default unless told to: the stated
     retention is the policy here, so it is passed as it is.
     """
-    return curated.delta(t).vacuum(
+    return open_table(t).vacuum(
         retention_hours=retention_days * 24,
         dry_run=False,
         enforce_retention_duration=False,
@@ -61,11 +62,11 @@ def vacuum(t: Table, retention_days: int) -> list[str]:
 
 def maintain_table(t: Table, retention_days: int) -> TableMaintenance:
     """Compact, then vacuum, one table."""
-    before = curated.delta(t)
+    before = open_table(t)
     version_before, files_before = before.version(), len(before.file_uris())
     metrics = compact(t)
     vacuumed = vacuum(t, retention_days)
-    after = curated.delta(t)
+    after = open_table(t)
     return TableMaintenance(
         name=t.name,
         version_before=version_before,
@@ -79,31 +80,19 @@ def maintain_table(t: Table, retention_days: int) -> TableMaintenance:
 
 
 def maintain(settings: Settings, retention_days: int | None = None) -> list[TableMaintenance]:
-    """Compact and vacuum every curated table that exists, one ingest-free moment at a time."""
+    """Compact and vacuum every curated table that exists, one ingest-free moment at a time.
+
+    `retention_days`: days of time travel kept (default: the settings' `retensi_hari`).
+    """
     days = settings.retensi_hari if retention_days is None else retention_days
     if days < 0:
         raise ValueError("Retensi (hari) tidak boleh negatif.")
-    where = settings.curated_location
-    tables = [*section_tables(where), table(where, REGISTRY)]
-    with ingest_lock(settings.curated_dir):
-        return [maintain_table(t, days) for t in tables if curated.exists(t)]
+    catalog = settings.catalog
+    tables = [*catalog.section_tables(), catalog.registry]
+    with ingest_lock(catalog):
+        return [maintain_table(t, days) for t in tables if exists(t)]
 
 
 def markdown(results: list[TableMaintenance], retention_days: int) -> str:
     """A summary for the Prefect artifact (Bahasa Indonesia, like the others)."""
-    lines = [
-        "# Pemeliharaan tabel kurasi",
-        "",
-        f"Retensi: {retention_days} hari (versi yang lebih tua tidak dapat dibuka lagi).",
-        "",
-        "| tabel | versi | berkas aktif sebelum | sesudah | dipadatkan | dihapus (vacuum) |",
-        "| --- | --- | ---: | ---: | ---: | ---: |",
-    ]
-    for r in results:
-        lines.append(
-            f"| {r.name} | {r.version_before} → {r.version_after} | {r.files_before} | "
-            f"{r.files_after} | {r.files_removed} → {r.files_added} | {r.files_vacuumed} |"
-        )
-    if not results:
-        lines.append("| (belum ada tabel) | | | | | |")
-    return "\n".join(lines) + "\n"
+    return render("artefak/pemeliharaan-tabel.md.j2", results=results, retensi=retention_days)

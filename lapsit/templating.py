@@ -1,14 +1,13 @@
 """The Jinja2 environment for everything lapsit renders (autoescaped HTML, plain Markdown)."""
 
 import functools
-from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+from templates import FOLDER
 
 
-def _md_cell(value: object) -> str:
+def md_cell(value: object) -> str:
     """Text safe inside a Markdown table cell: no pipes, no line breaks, no raw HTML."""
     text = "" if value is None else str(value)
     text = text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\r", " ")
@@ -17,16 +16,16 @@ def _md_cell(value: object) -> str:
 
 @functools.cache
 def environment() -> Environment:
-    """Templates from the project's `templates/`; `.html.j2` files are autoescaped."""
+    """Templates from the `templates` package; `.html.j2` files are autoescaped."""
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
+        loader=FileSystemLoader(FOLDER),
         autoescape=select_autoescape(enabled_extensions=("html", "html.j2")),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["md"] = _md_cell
+    env.filters["md"] = md_cell
     return env
 
 

@@ -1,39 +1,22 @@
-"""Read and write the curated Delta tables; every write is one Delta transaction."""
+"""The curated Delta tables: read, version, and replace submission slices, each write one transaction.
+
+Written with Polars, readable by any Delta engine. A crash leaves a table at
+its previous version; a commit that loses a race with another writer is
+retried (the writes are idempotent).
+"""
 
 import datetime as dt
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import polars as pl
 from deltalake import DeltaTable
 from deltalake.exceptions import CommitFailedError, TableNotFoundError
 
-from lapsit.catalog import LINEAGE_COLUMNS, REGISTRY, StorageError, Table, Where, table
-from schemas.choices import DIGANTIKAN
-from schemas.contract import columns
+from lapsit.catalog import Table
+from lapsit.errors import StorageError
 
-REGISTRY_SCHEMA = {
-    "id_submisi": pl.Utf8,
-    "path": pl.Utf8,
-    "kode_polres": pl.Utf8,
-    "waktu_terima": pl.Datetime("us", "UTC"),
-    "kode_pemilihan": pl.Utf8,
-    "kode_tahapan": pl.Utf8,
-    "tanggal": pl.Date,
-    "status": pl.Utf8,
-    "jumlah_galat": pl.Int64,
-    "jumlah_peringatan": pl.Int64,
-    "galat": pl.Utf8,
-    "laporan_galat": pl.Utf8,
-    "digantikan_oleh": pl.Utf8,
-    # Beyond SPEC §4 (additions): what supersession and auditing need.
-    "dibuat_pada": pl.Datetime("us", "UTC"),
-    "diproses_pada": pl.Datetime("us", "UTC"),
-    # What lets a later run skip a registered file without reading it (null in older rows).
-    "ukuran": pl.Int64,
-    "mtime_ns": pl.Int64,
-}
 COMMIT_RETRIES = 5
 
 
@@ -62,14 +45,14 @@ def _cause(exc: Exception) -> str:
     return "; ".join(kept + codes)[:500] or type(exc).__name__
 
 
-def delta(t: Table) -> DeltaTable:
+def open_table(t: Table) -> DeltaTable:
     """The table opened with delta-rs, at its current version."""
     return DeltaTable(t.uri, storage_options=t.storage_options)
 
 
 def version(t: Table) -> int | None:
     """The table's current version, or None when it has never been written."""
-    return delta(t).version() if exists(t) else None
+    return open_table(t).version() if exists(t) else None
 
 
 def read(t: Table, *, as_of: int | None = None) -> pl.DataFrame | None:
@@ -80,24 +63,6 @@ def read(t: Table, *, as_of: int | None = None) -> pl.DataFrame | None:
         return pl.read_delta(t.uri, version=as_of, storage_options=t.storage_options)
     except TableNotFoundError:
         return None
-
-
-def read_registry(curated_dir: Where, columns: Iterable[str] | None = None) -> pl.DataFrame:
-    """The registry `submisi`, or only its `columns`; empty before the first ingest."""
-    schema = {c: REGISTRY_SCHEMA[c] for c in columns} if columns else REGISTRY_SCHEMA
-    t = table(curated_dir, REGISTRY)
-    if not exists(t):
-        return pl.DataFrame(schema=schema)
-    try:
-        scan = pl.scan_delta(t.uri, storage_options=t.storage_options)
-        present = scan.collect_schema()
-    except TableNotFoundError:
-        return pl.DataFrame(schema=schema)
-    # Columns added to REGISTRY_SCHEMA after a registry was written read as null.
-    return scan.select(
-        pl.col(c).cast(dtype) if c in present else pl.lit(None, dtype).alias(c)
-        for c, dtype in schema.items()
-    ).collect()
 
 
 def _literal(value: object) -> str:
@@ -135,7 +100,7 @@ def _balanced_or(parts: list[str]) -> str:
     return f"({_balanced_or(parts[:mid])} OR {_balanced_or(parts[mid:])})"
 
 
-def _with_retry(write) -> None:
+def with_retry(write: Callable[[], object]) -> None:
     """Retry a commit that lost a race with another writer; the write itself is idempotent."""
     for attempt in range(COMMIT_RETRIES):
         try:
@@ -162,7 +127,7 @@ def replace_slices(t: Table, rows: pl.DataFrame, keys: list[dict]) -> bool:
     schema = pl.scan_delta(t.uri, storage_options=t.storage_options).collect_schema()
     rows = _align(rows, schema)
     predicate = slice_predicate(keys)
-    _with_retry(
+    with_retry(
         lambda: rows.write_delta(
             t.uri,
             mode="overwrite",
@@ -197,89 +162,3 @@ def _align(rows: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
     rows = rows.with_columns(missing)
     order = list(schema) + [c for c in rows.columns if c not in schema]
     return rows.select(order)
-
-
-def add_to_registry(curated_dir: Where, rows: pl.DataFrame, superseded: list[dict]) -> None:
-    """Add the rows of new files and mark the rows they supersede, in one transaction.
-
-    Without supersession the rows are appended; otherwise one merge inserts them
-    and sets `status` and `digantikan_oleh` of the superseded rows (matched on
-    `id_submisi` and `path`). The registry is never rewritten whole: the cost
-    follows the new files. A registry written before a column was added to
-    REGISTRY_SCHEMA gains it (null in its old rows).
-    """
-    t = table(curated_dir, REGISTRY)
-    frame = rows.select(pl.col(c).cast(d) for c, d in REGISTRY_SCHEMA.items())
-    if not superseded or not exists(t):
-        options = {"schema_mode": "merge"}
-        _with_retry(
-            lambda: frame.write_delta(
-                t.uri, mode="append", delta_write_options=options, storage_options=t.storage_options
-            )
-        )
-        return
-    marks = pl.DataFrame(
-        superseded, schema={"id_submisi": pl.Utf8, "path": pl.Utf8, "digantikan_oleh": pl.Utf8}
-    ).with_columns(pl.lit(DIGANTIKAN).alias("status"))
-    source = pl.concat([frame, marks], how="diagonal_relaxed").select(frame.columns)
-
-    def merge() -> None:
-        (
-            delta(t)
-            .merge(
-                source.to_arrow(),
-                predicate="t.id_submisi = s.id_submisi AND t.path = s.path",
-                source_alias="s",
-                target_alias="t",
-                merge_schema=True,
-            )
-            .when_matched_update(
-                updates={"status": "s.status", "digantikan_oleh": "s.digantikan_oleh"}
-            )
-            # Marks carry only their key; a row of a new file always has its inbox.
-            .when_not_matched_insert_all(predicate="s.kode_polres IS NOT NULL")
-            .execute()
-        )
-
-    _with_retry(merge)
-
-
-def with_lineage(
-    name: str, parts: list[tuple[int, pl.DataFrame]], lineages: list[dict]
-) -> pl.DataFrame:
-    """The rows of many submissions with their lineage columns in front, in a few operations.
-
-    `parts`: (index into `lineages`, that submission's rows of table `name`); the same
-    rows stacked, each with its submission's lineage.
-    """
-    if not parts:
-        return empty_rows(name)
-    rows = stack_owned(parts, "__k", pl.UInt32)
-    lineage = pl.DataFrame(lineages).select(
-        *(pl.col(c).cast(pl.Date if c == "tanggal" else pl.Utf8) for c in LINEAGE_COLUMNS)
-    )
-    return (
-        lineage.with_row_index("__k")
-        .join(rows, on="__k", how="right")
-        .select(*LINEAGE_COLUMNS, *(c for c in rows.columns if c != "__k"))
-    )
-
-
-def stack_owned(
-    parts: list[tuple[int, pl.DataFrame]], column: str, dtype: pl.DataType
-) -> pl.DataFrame:
-    """The frames of many submissions stacked, with `column` naming each row's owner.
-
-    `parts`: (owner, frame). The owners are spelled out from the frames' heights, so
-    the batch costs one concatenation, not one operation per frame.
-    """
-    rows = pl.concat([frame for _, frame in parts], how="diagonal_relaxed")
-    owners = [k for k, frame in parts for _ in range(frame.height)]
-    return rows.with_columns(pl.Series(column, owners, dtype=dtype))
-
-
-def empty_rows(section: str) -> pl.DataFrame:
-    """An empty frame with a section table's columns (lineage, then the contract's)."""
-    schema = {c: pl.Utf8 for c in LINEAGE_COLUMNS} | {"tanggal": pl.Date}
-    schema |= {c: meta["dtype"] for c, meta in columns(section).items()}
-    return pl.DataFrame(schema=schema)

@@ -10,8 +10,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from lapsit.errors import ERROR, Galat, mask_nrp, sort_key
-from lapsit.ingest import Outcome
+from lapsit.errors import SubmissionRejected
+from lapsit.galat import ERROR, Galat, describe, mask_nrp, sort_key
+from lapsit.ingest.records import Outcome
 from lapsit.reference import Reference
 from schemas.choices import DIGANTIKAN, DITERIMA, DITOLAK, DUPLIKAT
 
@@ -21,10 +22,6 @@ COUNTED = (DITERIMA, DITOLAK, DIGANTIKAN, DUPLIKAT, "dilewati")
 FIRST_ERRORS = 3
 REJECTED_EVENT = "lapsit.submisi.ditolak"
 REJECTED_ARTIFACT = "submisi-ditolak"
-
-
-class SubmisiDitolak(Exception):
-    """A submission the contract rejects; raised so that its task run ends Failed."""
 
 
 @dataclass(frozen=True)
@@ -58,20 +55,6 @@ def verdict(outcome: Outcome) -> Verdict:
     )
 
 
-def describe(galat: Galat) -> str:
-    """One error as a line: where it is (sheet, row, column), then its message."""
-    where = ", ".join(
-        part
-        for part in (
-            f"lembar {galat.sheet}" if galat.sheet else "",
-            f"baris {galat.row}" if galat.row is not None else "",
-            f"kolom {galat.column}" if galat.column else "",
-        )
-        if part
-    )
-    return mask_nrp(f"[{where or 'berkas'}] {galat.message}")
-
-
 def first_errors(v: Verdict, n: int = FIRST_ERRORS) -> list[str]:
     """The first n errors (not warnings) of a verdict, in workbook order."""
     errors = sorted((g for g in v.errors if g.severity == ERROR), key=sort_key)
@@ -92,9 +75,9 @@ def rejection_message(v: Verdict) -> str:
 
 
 def check(v: Verdict) -> str:
-    """The verdict's status; raises SubmisiDitolak (naming the first errors) for a rejection."""
+    """The verdict's status; raises SubmissionRejected (naming the first errors) for a rejection."""
     if v.status == DITOLAK:
-        raise SubmisiDitolak(rejection_message(v))
+        raise SubmissionRejected(rejection_message(v))
     return v.status
 
 

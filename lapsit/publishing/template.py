@@ -1,14 +1,18 @@
 """The daily Excel template of one Polres, generated from the contract and the reference data.
 
-Sheets: `petunjuk` (how to fill and send, in Bahasa Indonesia), one sheet per
-section with its exact header row, and the hidden `_daftar` holding the
-drop-down lists. Every column, choice and limit comes from the pandera models
-(through `lapsit.contract_text`); the kecamatan lists from the Polres's own
-jurisdiction. The workbook carries the contract version as the custom document
-property `versi_kontrak`, which the reader checks.
+Sheets: `petunjuk` (how to fill and send, in Bahasa Indonesia; see
+`lapsit.publishing.instructions`), one sheet per section with its exact header
+row, and the hidden `_daftar` holding the drop-down lists. Every column,
+choice and limit comes from the models (`schemas.columns`), how a rule is
+enforced in a cell from its declaration (`schemas/rules.py`: `excel`); the
+kecamatan lists from the Polres's own jurisdiction. The workbook carries the
+contract version as the custom document property `versi_kontrak`, which the
+reader checks.
 """
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -17,27 +21,15 @@ from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_rowcol_to_cel
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from lapsit.contract_text import (
-    KIND_FORMATS,
-    KIND_NAMES,
-    RULE_DOCS,
-    SECTION_DOCS,
-    Column,
-    choices_text,
-    contract_columns,
-    example_text,
-    example_value,
-    requirement_text,
-    rule_phrases,
-    section_rules,
-    type_text,
-)
-from lapsit.readers import VERSION_PROPERTY
-from lapsit.reference import Reference
-from lapsit.validate import today_in
-from schemas.contract import CONTRACT_VERSION, NRP_PATTERN, REQUIRED_SECTIONS, SECTIONS
+from lapsit.clock import today_in
+from lapsit.publishing.instructions import instructions
+from lapsit.publishing.words import example_text, example_value, rule_phrases
+from lapsit.reading.xlsx import VERSION_PROPERTY
+from lapsit.reference import Reference, stage_on
+from schemas.columns import Column, contract_columns
+from schemas.contract import CONTRACT_VERSION, NRP_PATTERN, SECTIONS
+from schemas.rules import RULES, Excel
 
-INSTRUCTIONS_SHEET = "petunjuk"
 LISTS_SHEET = "_daftar"
 # Rows below the header that carry cell validation (a day's report is far smaller).
 DATA_ROWS = 1000
@@ -49,8 +41,6 @@ EARLIEST_SERIAL = (EARLIEST - dt.date(1899, 12, 30)).days
 REQUIRED_FILL, OPTIONAL_FILL = "#1F4E78", "#DDEBF7"
 # The laporan columns a template fills in, from the reference data.
 PREFILLED = ("kode_polres", "tanggal", "kode_pemilihan", "kode_tahapan")
-# Sheet rules that hold a value to a list from the reference data.
-REFERENCE_LIST_RULES = ("polres_sesuai_kotak", "pemilihan_dikenal", "tahapan_pemilihan")
 
 _CELL_FORMATS = {
     "text": "@",
@@ -61,20 +51,6 @@ _CELL_FORMATS = {
     "date": "dd/mm/yyyy",
     "datetime": "dd/mm/yyyy hh:mm",
 }
-
-
-def stage_in_force(ref: Reference, day: dt.date) -> dict | None:
-    """The stage in force on a day: of the covering stages, the one that started last.
-
-    Ties (voting and counting both start on voting day) go to the one that ends
-    first, then to the first in tahapan.csv; None when no stage covers the day.
-    """
-    covering = (
-        ref.tahapan.with_row_index("__urut")
-        .filter((pl.col("mulai") <= day) & (pl.col("selesai") >= day))
-        .sort(["mulai", "selesai", "__urut"], descending=[True, False, False])
-    )
-    return covering.drop("__urut").row(0, named=True) if covering.height else None
 
 
 def template_date(ref: Reference, kode_polres: str, day: dt.date | None = None) -> dt.date:
@@ -122,13 +98,23 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _reference_lists(ref: Reference, kode_polres: str) -> dict[str, list[str]]:
-    """Lists for the columns checked against the reference data, keyed by rule."""
+    """The drop-down lists a rule's `Excel.listed` names, from the reference data."""
     stages = ref.tahapan["kode_tahapan"].unique(maintain_order=True).to_list()
     return {
-        "polres_sesuai_kotak": [kode_polres],
-        "pemilihan_dikenal": ref.tahapan["kode_pemilihan"].unique(maintain_order=True).to_list(),
-        "tahapan_pemilihan": stages,
+        "polres": [kode_polres],
+        "pemilihan": ref.tahapan["kode_pemilihan"].unique(maintain_order=True).to_list(),
+        "tahapan": stages,
     }
+
+
+def _excel(col: Column) -> list[Excel]:
+    """How the rules reported on a column are enforced in its cells."""
+    return [RULES[r].excel for r in col.rules if RULES[r].excel is not None]
+
+
+def _formula(template: str, cells: dict[str, str], laporan: dict[str, str]) -> str:
+    """A rule's formula with its cells: `{col}` in the same row, `{laporan.col}` on laporan."""
+    return re.sub(r"\{(laporan\.)?(\w+)\}", lambda m: (laporan if m[1] else cells)[m[2]], template)
 
 
 def _list_source(
@@ -141,9 +127,9 @@ def _list_source(
         return lists.add("kode_kecamatan", kecamatan["kode_kecamatan"].to_list())
     if col.name == "nama_kecamatan":
         return lists.add("nama_kecamatan", kecamatan["nama_kecamatan"].to_list())
-    for rule in REFERENCE_LIST_RULES:
-        if rule in col.rules:
-            return lists.add(f"{col.section}.{col.name}", reference[rule])
+    for excel in _excel(col):
+        if excel.listed:
+            return lists.add(f"{col.section}.{col.name}", reference[excel.listed])
     return None
 
 
@@ -175,7 +161,7 @@ def _error_message(col: Column, kind_words: str) -> str:
 
 
 def _validation(
-    col: Column, source: str | None, example: str, cell: dict[str, str], laporan_tanggal: str
+    col: Column, source: str | None, example: str, cell: dict[str, str], laporan: dict[str, str]
 ) -> dict:
     """The cell validation of a column (options of xlsxwriter's data_validation)."""
     base = {
@@ -204,23 +190,17 @@ def _validation(
                 col, "Nilai tidak ada dalam daftar. Pilih dari daftar (klik panah di sel)."
             ),
         }
+    maximum = next((_formula(e.maximum, cell, laporan) for e in _excel(col) if e.maximum), None)
     if col.kind == "int":
         options = {"validate": "integer", "criteria": ">=", "value": col.minimum or 0}
-        if "siap_melebihi_total" in col.rules:
-            total = cell["jumlah_total"]
-            options |= {
-                "criteria": "between",
-                "minimum": col.minimum or 0,
-                "maximum": f'=IF({total}="",1000000000,{total})',
-            }
+        if maximum:
+            options |= {"criteria": "between", "minimum": col.minimum or 0, "maximum": maximum}
         words = "Isi dengan bilangan bulat 0 atau lebih, misalnya 12."
         return base | options | {"error_message": _error_message(col, words)}
     if col.kind == "date":
         options = {"validate": "date", "criteria": ">=", "value": EARLIEST}
-        if "tanggal_masa_depan" in col.rules:
-            options |= {"criteria": "between", "minimum": EARLIEST, "maximum": "=TODAY()"}
-        if "temuan_setelah_laporan" in col.rules:
-            options |= {"criteria": "between", "minimum": EARLIEST, "maximum": laporan_tanggal}
+        if maximum:
+            options |= {"criteria": "between", "minimum": EARLIEST, "maximum": maximum}
         words = "Isi dengan tanggal, misalnya 20/11/2024."
         return base | options | {"error_message": _error_message(col, words)}
     if col.kind == "datetime":
@@ -251,13 +231,17 @@ def _validation(
     return base | {"validate": "any"}
 
 
-def _example(col: Column, prefill: dict, kecamatan: pl.DataFrame) -> str:
+def _examples(prefill: dict, kecamatan: pl.DataFrame) -> Callable[[Column], str]:
     """The example shown for a column: this Polres's own values where the column has them."""
-    if col.section == "laporan" and prefill.get(col.name):
-        return example_text(prefill[col.name])
-    if col.name in ("kode_kecamatan", "nama_kecamatan") and kecamatan.height:
-        return kecamatan[col.name][0]
-    return example_text(example_value(col))
+
+    def example(col: Column) -> str:
+        if col.section == "laporan" and prefill.get(col.name):
+            return example_text(prefill[col.name])
+        if col.name in ("kode_kecamatan", "nama_kecamatan") and kecamatan.height:
+            return kecamatan[col.name][0]
+        return example_text(example_value(col))
+
+    return example
 
 
 def _width(col: Column, lists: _Lists, source: str | None) -> int:
@@ -277,6 +261,7 @@ def _section_sheet(
     kecamatan: pl.DataFrame,
     reference: dict,
     prefill: dict,
+    example_of: Callable[[Column], str],
 ) -> None:
     sheet = book.add_worksheet(section)
     cols = contract_columns(section)
@@ -288,15 +273,17 @@ def _section_sheet(
     }
     last_row = 1 if section == "laporan" else DATA_ROWS
     cell = {c.name: xl_rowcol_to_cell(1, i) for i, c in enumerate(cols)}
-    laporan_cols = [c.name for c in contract_columns("laporan")]
-    laporan_tanggal = f"={quote_sheetname('laporan')}!{xl_rowcol_to_cell(1, laporan_cols.index('tanggal'), True, True)}"
+    laporan = {
+        c.name: f"{quote_sheetname('laporan')}!{xl_rowcol_to_cell(1, i, True, True)}"
+        for i, c in enumerate(contract_columns("laporan"))
+    }
     formats = {k: book.add_format({"num_format": v}) for k, v in _CELL_FORMATS.items()}
     for i, col in enumerate(cols):
         sheet.write_string(0, i, col.name, header[col.nullable])
         source = _list_source(col, lists, kecamatan, reference)
         sheet.set_column(i, i, _width(col, lists, source), formats[col.kind])
-        example = _example(col, prefill, kecamatan)
-        options = _validation(col, source, example, cell, laporan_tanggal)
+        example = example_of(col)
+        options = _validation(col, source, example, cell, laporan)
         if sheet.data_validation(1, i, last_row, i, options) != 0:
             raise ValueError(f"cell validation of {section}.{col.name} refused by xlsxwriter")
         value = prefill.get(col.name) if section == "laporan" else None
@@ -304,7 +291,7 @@ def _section_sheet(
             sheet.write_datetime(1, i, dt.datetime.combine(value, dt.time()), formats["date"])
         elif value:
             sheet.write_string(1, i, str(value), formats[col.kind])
-    _highlights(book, sheet, cols, last_row)
+    _highlights(book, sheet, cols, last_row, laporan)
     sheet.freeze_panes(1, 0)
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
@@ -312,155 +299,22 @@ def _section_sheet(
     sheet.repeat_rows(0)
 
 
-def _highlights(book: Workbook, sheet: Worksheet, cols: list[Column], last_row: int) -> None:
+def _highlights(
+    book: Workbook, sheet: Worksheet, cols: list[Column], last_row: int, laporan: dict[str, str]
+) -> None:
     """Colour what a cell validation cannot stop: repeated keys, a missing sanksi."""
     warn = book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
-    names = [c.name for c in cols]
+    cells = {c.name: xl_rowcol_to_cell(1, i, col_abs=True) for i, c in enumerate(cols)}
     for i, col in enumerate(cols):
-        if any(r.endswith("_unik") for r in col.rules):
-            sheet.conditional_format(1, i, last_row, i, {"type": "duplicate", "format": warn})
-        if "sanksi_wajib" in col.rules and "status" in names:
-            status = xl_rowcol_to_cell(1, names.index("status"), col_abs=True)
-            me = xl_rowcol_to_cell(1, i, col_abs=True)
-            sheet.conditional_format(
-                1,
-                i,
-                last_row,
-                i,
-                {
-                    "type": "formula",
-                    "criteria": f'=AND(LOWER(TRIM({status}))="terbukti",LEN(TRIM({me}))=0)',
-                    "format": warn,
-                },
-            )
-
-
-def _instructions(
-    book: Workbook,
-    polres: dict,
-    day: dt.date,
-    stage: dict | None,
-    prefill: dict,
-    kecamatan: pl.DataFrame,
-) -> None:
-    """The `petunjuk` sheet: how to fill each sheet, formats accepted, how to send."""
-    sheet = book.add_worksheet(INSTRUCTIONS_SHEET)
-    title = book.add_format({"bold": True, "font_size": 14})
-    heading = book.add_format({"bold": True, "font_size": 12, "bottom": 1})
-    wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    table_head = book.add_format(
-        {"bold": True, "font_color": "#FFFFFF", "bg_color": REQUIRED_FILL, "border": 1}
-    )
-    table_cell = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
-    widths = [13, 22, 26, 16, 16, 60, 26]
-    for i, w in enumerate(widths):
-        sheet.set_column(i, i, w)
-    line_chars = sum(widths) + 10  # a little over one character per width unit
-    row = 0
-
-    def text(value: str, fmt=wrap) -> None:
-        nonlocal row
-        sheet.merge_range(row, 0, row, len(widths) - 1, value, fmt)
-        lines = sum(max(1, -(-len(part) // line_chars)) for part in value.split("\n"))
-        sheet.set_row(row, 15 * lines + 2)
-        row += 1
-
-    def blank() -> None:
-        nonlocal row
-        row += 1
-
-    kode = polres["kode_polres"]
-    text(f"Templat laporan harian pengamanan pemilihan — {polres['nama_polres']}", title)
-    stage_words = (
-        f"{stage['kode_pemilihan']}, tahapan {stage['kode_tahapan']} ({stage['nama_tahapan']})"
-        if stage
-        else "tidak ada tahapan pada tanggal ini; isi kode_pemilihan dan kode_tahapan"
-    )
-    text(
-        f"{polres['nama_polda']} · kode Polres {kode} · tanggal laporan "
-        f"{day:%d/%m/%Y} · {stage_words} · templat versi kontrak {CONTRACT_VERSION}"
-    )
-    blank()
-    text("Cara mengisi", heading)
-    optional = [s for s in SECTIONS if s not in REQUIRED_SECTIONS]
-    steps = [
-        "Satu berkas untuk satu Polres dan satu tanggal laporan. Jangan mengubah nama lembar, "
-        "jangan mengubah atau memindahkan baris judul (baris 1); data dimulai dari baris 2. "
-        "Jangan menambah kolom atau lembar.",
-        "Judul kolom berwarna gelap wajib diisi; judul kolom berwarna terang boleh dikosongkan. "
-        "Pilih sel untuk melihat petunjuk isinya; sel dengan panah berisi daftar pilihan.",
-        "Lembar laporan sudah terisi kode Polres, tanggal, kode pemilihan dan kode tahapan. "
-        "Periksa tanggal dan tahapan, lalu isi pelapor (nama dan pangkat) dan bila ada "
-        "nama_operasi serta dibuat_pada (tanggal dan jam berkas dibuat).",
-        f"Lembar pengamanan wajib berisi minimal satu baris: satu baris per kecamatan yang "
-        f"diamankan hari itu. Daftar kecamatan hanya berisi {kecamatan.height} kecamatan wilayah "
-        f"hukum {polres['nama_polres']}.",
-        f"Lembar {', '.join(optional)} boleh dibiarkan tanpa baris bila tidak ada yang dilaporkan.",
-        "Baris kosong di tengah tidak apa-apa; nomor baris yang disebut dalam laporan galat "
-        "adalah nomor baris Excel.",
-    ]
-    for i, step in enumerate(steps, start=1):
-        text(f"{i}. {step}")
-    blank()
-    text("Isi setiap lembar", heading)
-    for section in SECTIONS:
-        need = "wajib" if section in REQUIRED_SECTIONS else "opsional"
-        rules = [RULE_DOCS[r] for r in section_rules(section)]
-        extra = f" Aturan: {'; '.join(rules)}." if rules else ""
-        text(f"• {section} ({need}): {SECTION_DOCS[section]}{extra}")
-    blank()
-    text("Format isian yang diterima", heading)
-    for kind, words in KIND_FORMATS.items():
-        text(f"• {KIND_NAMES[kind]}: {words}")
-    blank()
-    text("Cara mengirim", heading)
-    sending = [
-        "Simpan sebagai Excel .xlsx (bukan .xls, .csv, .ods, PDF atau foto).",
-        f"Letakkan berkas di kotak masuk Polres: raw/{kode}/ (satu folder per Polres; berkas di "
-        "kotak masuk Polres lain ditolak). Beri nama dengan tanggalnya, misalnya "
-        f"raw/{kode}/{day.isoformat()}.xlsx.",
-        "Satu berkas per hari laporan. Perbaikan dikirim sebagai berkas lengkap yang baru "
-        f"(misalnya {day.isoformat()}-revisi.xlsx): laporan yang diterima kemudian untuk "
-        "Polres, pemilihan dan tanggal yang sama menggantikan laporan sebelumnya seluruhnya "
-        "(yang lebih baru menurut dibuat_pada, atau bila kosong menurut waktu diterima).",
-        "Bila ditolak, laporan galat menyebut lembar, baris, kolom, nilai, apa yang salah dan "
-        "cara memperbaikinya. Perbaiki lalu kirim ulang. Berkas dapat diperiksa sebelum "
-        f"dikirim dengan: lapsit validate {day.isoformat()}.xlsx --polres {kode}",
-        f"Templat ini untuk versi kontrak {CONTRACT_VERSION}. Berkas dari templat versi lain "
-        "ditolak; mintalah templat terbaru kepada staf data Polda.",
-    ]
-    for item in sending:
-        text(f"• {item}")
-    blank()
-    text("Daftar kolom", heading)
-    sheet.write_row(
-        row, 0, ["lembar", "kolom", "keterangan", "jenis", "wajib", "aturan", "contoh"], table_head
-    )
-    sheet.repeat_rows(row)
-    row += 1
-    for section in SECTIONS:
-        for col in contract_columns(section):
-            rules = rule_phrases(col)
-            if col.choices:
-                rules.append(choices_text(col))
-            cells = [
-                section,
-                col.name,
-                col.label,
-                type_text(col),
-                requirement_text(col),
-                "; ".join(rules),
-                _example(col, prefill, kecamatan),
-            ]
-            sheet.write_row(row, 0, cells, table_cell)
-            lines = max(
-                -(-len(v) // max(w - 2, 1)) for v, w in zip(cells, widths, strict=True) if v
-            )
-            sheet.set_row(row, 15 * max(lines, 1) + 2)
-            row += 1
-    sheet.set_landscape()
-    sheet.set_paper(9)  # A4
-    sheet.fit_to_pages(1, 0)
+        for excel in _excel(col):
+            if excel.highlight == "duplicate":
+                options = {"type": "duplicate", "format": warn}
+            elif excel.highlight:
+                criteria = _formula(excel.highlight, cells, laporan)
+                options = {"type": "formula", "criteria": criteria, "format": warn}
+            else:
+                continue
+            sheet.conditional_format(1, i, last_row, i, options)
 
 
 def write_template(
@@ -471,8 +325,8 @@ def write_template(
     if polres is None:
         raise ValueError(f"Kode Polres '{kode_polres}' tidak ada di polres.csv.")
     day = template_date(ref, kode_polres, day)
-    stage = stage_in_force(ref, day)
-    kecamatan = ref.kecamatan.filter(pl.col("kode_polres") == kode_polres)
+    stage = stage_on(ref, day)
+    kecamatan = ref.kecamatan_of(kode_polres)
     prefill = dict.fromkeys(PREFILLED)
     prefill |= {"kode_polres": kode_polres, "tanggal": day}
     if stage:
@@ -489,11 +343,12 @@ def write_template(
         }
     )
     book.set_custom_property(VERSION_PROPERTY, CONTRACT_VERSION)
-    _instructions(book, polres, day, stage, prefill, kecamatan)
+    instructions(book, polres, day, stage, _examples(prefill, kecamatan), kecamatan.height)
     lists = _Lists()
     reference = _reference_lists(ref, kode_polres)
+    examples = _examples(prefill, kecamatan)
     for section in SECTIONS:
-        _section_sheet(book, section, lists, kecamatan, reference, prefill)
+        _section_sheet(book, section, lists, kecamatan, reference, prefill, examples)
     lists.write(book)
     book.close()
     return path

@@ -7,14 +7,17 @@ survive (non-null text, null result) is reported on its own row.
 
 import polars as pl
 
-from lapsit.errors import Galat, make
+from lapsit.galat import Galat, make
 from schemas.contract import columns
+from schemas.rules import cast_rule
 
-_DATE_ISO = r"^(\d{4})-(\d{1,2})-(\d{1,2})(?: 00:00(?::00(?:\.0+)?)?)?$"
-_DATE_DMY = r"^(\d{1,2})[/-](\d{1,2})[/-](\d{4})$"
+# The notations of dates and date-times the contract accepts (SPEC §3), also published
+# in the JSON Schema (`lapsit.publishing.json_schema`).
+DATE_ISO = r"^(\d{4})-(\d{1,2})-(\d{1,2})(?: 00:00(?::00(?:\.0+)?)?)?$"
+DATE_DMY = r"^(\d{1,2})[/-](\d{1,2})[/-](\d{4})$"
 _TIME = r"(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
-_DATETIME_ISO = rf"^(\d{{4}})-(\d{{1,2}})-(\d{{1,2}})[ T]+{_TIME}\s*(Z|[+-]\d{{2}}:?\d{{2}})?$"
-_DATETIME_DMY = rf"^(\d{{1,2}})[/-](\d{{1,2}})[/-](\d{{4}})[ T]+{_TIME}$"
+DATETIME_ISO = rf"^(\d{{4}})-(\d{{1,2}})-(\d{{1,2}})[ T]+{_TIME}\s*(Z|[+-]\d{{2}}:?\d{{2}})?$"
+DATETIME_DMY = rf"^(\d{{1,2}})[/-](\d{{1,2}})[/-](\d{{4}})[ T]+{_TIME}$"
 _INTEGER = r"^[+-]?\d+(?:\.0*)?$"
 # Years a report can mean. Others are typos, and far ones (0001, 9999 with an offset)
 # overflow Python's dates when a rule's failing row is shown: they are not dates.
@@ -52,7 +55,7 @@ def _parts(col: str, iso_pattern: str, dmy_pattern: str) -> tuple[pl.Expr, pl.Ex
 
 
 def _date(col: str) -> pl.Expr:
-    day, _, _ = _parts(col, _DATE_ISO, _DATE_DMY)
+    day, _, _ = _parts(col, DATE_ISO, DATE_DMY)
     return _plausible(day.str.to_date("%Y-%m-%d", strict=False))
 
 
@@ -63,7 +66,7 @@ def _plausible(expr: pl.Expr) -> pl.Expr:
 
 def _datetime_local(col: str) -> tuple[pl.Expr, pl.Expr]:
     """(naive local datetime, offset in minutes or null) from either accepted notation."""
-    day, iso, dmy = _parts(col, _DATETIME_ISO, _DATETIME_DMY)
+    day, iso, dmy = _parts(col, DATETIME_ISO, DATETIME_DMY)
     hour = pl.coalesce(iso.struct[3], dmy.struct[3])
     minute = pl.coalesce(iso.struct[4], dmy.struct[4])
     second = pl.coalesce(iso.struct[5], dmy.struct[5], pl.lit("00"))
@@ -129,7 +132,7 @@ def cast_section(section: str, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[
     raw = frame
     exprs: list[pl.Expr] = []
     datetime_cols: list[str] = []
-    lossy: dict[str, str] = {}
+    lossy: dict[str, str] = {}  # column -> the rule naming a value its cast loses
     for col, meta in spec.items():
         kind = meta["kind"]
         if kind in ("text", "kecamatan"):
@@ -143,13 +146,10 @@ def cast_section(section: str, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[
                 .cast(pl.Int64, strict=False)
                 .alias(col)
             )
-            lossy[col] = "bilangan_bulat"
         elif kind == "date":
             exprs.append(_date(col).alias(col))
-            lossy[col] = "format_tanggal"
         elif kind == "datetime":
             datetime_cols.append(col)
-            lossy[col] = "format_waktu"
         elif kind == "choice":
             exprs.append(_choice(_text(col)).alias(col))
         elif kind == "choice_list":
@@ -163,6 +163,8 @@ def cast_section(section: str, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[
             exprs.append(pl.when(items.list.len() > 0).then(items).alias(col))
         else:  # pragma: no cover - a model with an unknown kind is a programming error
             raise ValueError(f"unknown column kind {kind!r} for {section}.{col}")
+        if (rule := cast_rule(kind)) is not None:
+            lossy[col] = rule.id
     typed = frame.with_columns(exprs)
     for col in datetime_cols:
         typed = _to_utc(typed, col)

@@ -1,0 +1,15 @@
+"""Calendar days and times in the time zone of a Polres or Polda (never UTC for a reader)."""
+
+import datetime as dt
+import zoneinfo
+
+
+def now_utc() -> dt.datetime:
+    """The current moment, as an aware UTC date-time."""
+    return dt.datetime.now(dt.UTC)
+
+
+def today_in(zone: str | None, now: dt.datetime | None = None) -> dt.date:
+    """The calendar day in a time zone (UTC when the zone is unknown)."""
+    now = now or now_utc()
+    return now.astimezone(zoneinfo.ZoneInfo(zone or "UTC")).date()

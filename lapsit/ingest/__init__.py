@@ -1,0 +1,1 @@
+"""Ingest: the inboxes' new files validated, decided and written (see `lapsit.ingest.run`)."""

@@ -1,0 +1,1 @@
+"""Storage: the curated Delta tables (`delta`, `rows`), the registry, the ingest lock, maintenance."""
