@@ -20,7 +20,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from schemas.contract import CURATED_SECTIONS
+from schemas.sections import CURATED_SECTIONS
 
 # The reference files shipped with lapsit (inside the package, so that the wheel carries them).
 SHIPPED_REFERENCE = Path(__file__).resolve().parent / "reference_data"

@@ -9,8 +9,8 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from schemas.contract import SECTIONS
 from schemas.rules import ERROR, RULES, WARNING
+from schemas.sections import SECTIONS
 
 __all__ = ["ERROR", "WARNING", "Galat", "describe", "make", "mask_nrp", "sort_key"]
 

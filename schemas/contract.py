@@ -28,6 +28,10 @@ from schemas.choices import (
     STATUS_NETRALITAS,
     TINGKAT_KERAWANAN,
 )
+from schemas.sections import CURATED_SECTIONS, REQUIRED_SECTIONS
+from schemas.sections import SECTIONS as SECTION_NAMES
+
+__all__ = ["CONTRACT_VERSION", "CURATED_SECTIONS", "REQUIRED_SECTIONS", "SECTIONS", "columns"]
 
 CONTRACT_VERSION = "1"
 KODE_KECAMATAN_PATTERN = r"^\d{2}\.\d{2}\.\d{2}$"
@@ -300,16 +304,8 @@ class Kesiapan(_Section):
         )
 
 
-SECTIONS: dict[str, type[_Section]] = {
-    "laporan": Laporan,
-    "pengamanan": Pengamanan,
-    "satgas": Satgas,
-    "kejadian": Kejadian,
-    "netralitas": Netralitas,
-    "kesiapan": Kesiapan,
-}
-REQUIRED_SECTIONS = ("laporan", "pengamanan")
-CURATED_SECTIONS = ("pengamanan", "satgas", "kejadian", "netralitas", "kesiapan")
+MODELS = (Laporan, Pengamanan, Satgas, Kejadian, Netralitas, Kesiapan)
+SECTIONS: dict[str, type[_Section]] = dict(zip(SECTION_NAMES, MODELS, strict=True))
 
 
 def columns(section: str) -> dict[str, dict]:
