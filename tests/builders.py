@@ -88,3 +88,21 @@ def write(path: Path, sections: dict) -> Path:
     if path.suffix == ".json":
         return write_json(path, sections)
     return write_xlsx(path, sections)
+
+
+# A nine-digit NRP: an NRP typed wrong, still never shown whole.
+WRONG_NRP = "870501234"
+
+
+def bad_tabalong() -> dict:
+    """Tabalong reports a Balangan kecamatan (kecamatan_wilayah) and a 9-digit NRP (format_nrp)."""
+    bad = valid_sections("tabalong")
+    bad["pengamanan"][0]["kode_kecamatan"] = "63.09.01"
+    bad["netralitas"][0]["nrp"] = WRONG_NRP
+    return bad
+
+
+def deliver_good_and_bad(data: Path) -> None:
+    """A valid Balangan workbook and a rejected Tabalong JSON for 20 November 2024."""
+    write(data / "raw" / "balangan" / f"{TANGGAL}.xlsx", valid_sections())
+    write(data / "raw" / "tabalong" / f"{TANGGAL}.json", bad_tabalong())

@@ -1,0 +1,1 @@
+"""Tests of the Prefect flows, the deployments and the command line."""

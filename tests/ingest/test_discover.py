@@ -1,0 +1,98 @@
+"""Discovery: registered files are not read again; a changed file is; the cost follows the new files."""
+
+import datetime as dt
+import os
+
+from lapsit.catalog import REGISTRY, table
+from lapsit.ingest import records
+from lapsit.ingest.run import run_ingest
+from lapsit.storage import delta
+from lapsit.storage.registry import read_registry
+from tests.builders import valid_sections, write
+
+T0 = dt.datetime(2024, 11, 20, 11, 0, tzinfo=dt.UTC)
+
+
+def _deliver(settings, name: str, day: dt.date, at: dt.datetime = T0):
+    path = write(settings.catalog.raw_dir / "balangan" / name, valid_sections(tanggal=day))
+    os.utime(path, (at.timestamp(), at.timestamp()))
+    return path
+
+
+def _count_hashes(monkeypatch) -> list:
+    hashed = []
+    real = records.sha256
+
+    def counting(path):
+        hashed.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(records, "sha256", counting)
+    return hashed
+
+
+def test_registered_files_are_not_read_again(settings, ref, monkeypatch):
+    _deliver(settings, "2024-11-19.xlsx", dt.date(2024, 11, 19))
+    run_ingest(settings, ref)
+    reg = read_registry(settings.catalog.curated_dir).row(0, named=True)
+    path = settings.catalog.raw_dir / "balangan" / "2024-11-19.xlsx"
+    assert (reg["ukuran"], reg["mtime_ns"]) == (path.stat().st_size, path.stat().st_mtime_ns)
+
+    hashed = _count_hashes(monkeypatch)
+    _deliver(settings, "2024-11-20.xlsx", dt.date(2024, 11, 20))
+    summary = run_ingest(settings, ref)
+    assert [o.delivery.rel for o in summary.outcomes] == ["balangan/2024-11-20.xlsx"]
+    assert summary.skipped == {"balangan": 1}
+    assert hashed == ["2024-11-20.xlsx"]  # the registered file was not read
+
+
+def test_a_file_changed_in_place_is_hashed_and_looked_at_again(settings, ref, monkeypatch):
+    path = _deliver(settings, "2024-11-20.xlsx", dt.date(2024, 11, 20))
+    run_ingest(settings, ref)
+    hashed = _count_hashes(monkeypatch)
+    # Same name, same modification time, other bytes (so another size): read again.
+    sections = valid_sections()
+    sections["pengamanan"][0]["keterangan"] = "Koreksi: tambahan personel dari Polda"
+    sections["laporan"]["dibuat_pada"] = dt.datetime(2024, 11, 20, 19, 0)
+    write(path, sections)
+    os.utime(path, (T0.timestamp(), T0.timestamp()))
+    summary = run_ingest(settings, ref)
+    assert hashed == ["2024-11-20.xlsx"]
+    assert [o.status for o in summary.outcomes] == ["diterima"]
+    # Touched but unchanged: hashed (the stamp differs), then skipped as the same content.
+    hashed.clear()
+    later = (T0 + dt.timedelta(hours=2)).timestamp()
+    os.utime(path, (later, later))
+    summary = run_ingest(settings, ref)
+    assert hashed == ["2024-11-20.xlsx"] and summary.outcomes == []
+
+
+def test_a_registry_without_file_stamps_still_skips_by_content(settings, ref):
+    _deliver(settings, "2024-11-20.xlsx", dt.date(2024, 11, 20))
+    run_ingest(settings, ref)
+    t = table(settings.catalog.curated_dir, REGISTRY)
+    old = delta.read(t).drop("ukuran", "mtime_ns")  # as written before the columns existed
+    old.write_delta(t.uri, mode="overwrite", delta_write_options={"schema_mode": "overwrite"})
+    assert "ukuran" not in delta.read(t).columns
+    before = delta.version(t)
+    assert run_ingest(settings, ref).outcomes == []
+    assert delta.version(t) == before  # nothing new, nothing committed
+    _deliver(settings, "2024-11-19.xlsx", dt.date(2024, 11, 19))
+    run_ingest(settings, ref)
+    reg = read_registry(settings.catalog.curated_dir).sort("path")
+    assert reg["ukuran"].is_null().to_list() == [False, True]  # the new row is stamped
+
+
+def _season(settings, days: int = 6) -> None:
+    """`days` daily reports of Balangan, plus a correction of the second day made later."""
+    for i in range(days):
+        day = dt.date(2024, 11, 15) + dt.timedelta(days=i)
+        at = dt.datetime.combine(day, dt.time(12), dt.UTC)
+        _deliver(settings, f"{day}.xlsx", day, at)
+    fix = valid_sections(tanggal=dt.date(2024, 11, 16))
+    fix["laporan"]["dibuat_pada"] = dt.datetime(2024, 11, 16, 21, 0)
+    fix["pengamanan"][0]["personel_polri"] = 99
+    # Delivered last and made last of its day: it wins, in whichever batch it lands.
+    path = write(settings.catalog.raw_dir / "balangan" / "2024-11-16-revisi.xlsx", fix)
+    later = dt.datetime(2024, 11, 30, tzinfo=dt.UTC).timestamp()
+    os.utime(path, (later, later))

@@ -1,0 +1,80 @@
+"""How each submission's outcome is shown to Polda staff: messages, events, artifact rows."""
+
+import json
+from collections import Counter
+
+import pytest
+
+from lapsit.errors import SubmissionRejected
+from lapsit.galat import make
+from lapsit.ingest import verdicts
+
+TANGGAL = "2024-11-20"
+
+
+NRP = "870501234"  # nine digits: an NRP typed wrong, still never shown whole
+
+
+def _verdict(status: str, errors: tuple = ()) -> verdicts.Verdict:
+    return verdicts.Verdict(
+        kode_polres="tabalong",
+        berkas=f"{TANGGAL}.json",
+        path=f"tabalong/{TANGGAL}.json",
+        id_submisi="ab" * 32,
+        status=status,
+        errors=errors,
+        error_report=f"reports/galat/tabalong/{TANGGAL}.json.abababab.md",
+    )
+
+
+REJECTED_ERRORS = (
+    make("format_nrp", sheet="netralitas", row=2, column="nrp", value=NRP),
+    make("tanggal_di_luar_tahapan", sheet="laporan", row=None, column="tanggal", value=TANGGAL),
+    make("kecamatan_wilayah", sheet="pengamanan", row=2, column="kode_kecamatan", value="63.11.06"),
+    make("tidak_negatif", sheet="pengamanan", row=3, column="personel_tni", value=-1),
+    make("sanksi_wajib", sheet="netralitas", row=3, column="sanksi"),
+)
+
+
+def test_rejection_message_names_the_first_errors_in_workbook_order_without_nrp():
+    message = verdicts.rejection_message(_verdict("ditolak", REJECTED_ERRORS))
+    lines = message.splitlines()
+    assert lines[0] == f"Submisi tabalong/{TANGGAL}.json ditolak: 4 kesalahan."
+    # Errors only (the warning is left out), sheet order then row: pengamanan before netralitas.
+    assert lines[1].startswith("1. [lembar pengamanan, baris 2, kolom kode_kecamatan]")
+    assert lines[2].startswith("2. [lembar pengamanan, baris 3, kolom personel_tni]")
+    assert lines[3].startswith("3. [lembar netralitas, baris 2, kolom nrp]")
+    assert lines[4] == "... dan 1 kesalahan lain."
+    assert lines[5].endswith(".json.abababab.md")
+    assert NRP not in message and "******234" in message
+
+
+def test_check_raises_only_for_a_rejection():
+    for status in ("diterima", "digantikan", "duplikat"):
+        assert verdicts.check(_verdict(status)) == status
+    with pytest.raises(SubmissionRejected, match="4 kesalahan"):
+        verdicts.check(_verdict("ditolak", REJECTED_ERRORS))
+
+
+def test_event_and_artifact_row_of_a_rejection(ref, tmp_path):
+    v = _verdict("ditolak", REJECTED_ERRORS)
+    event = verdicts.rejection_event(v, ref, tmp_path)
+    assert event["event"] == "lapsit.submisi.ditolak"
+    assert event["resource"]["prefect.resource.id"] == "lapsit.polres.tabalong"
+    assert event["resource"]["prefect.resource.name"] == "Polres Tabalong"
+    assert event["resource"]["lapsit.polda"] == "kalsel"
+    assert event["payload"]["jumlah_galat"] == 4
+    assert event["payload"]["laporan_galat"] == str(tmp_path / v.error_report)
+    assert NRP not in json.dumps(event)
+    rows = verdicts.rejected_rows([v, _verdict("diterima")], ref, tmp_path)
+    assert [(r["Polres"], r["Berkas"], r["Jumlah galat"]) for r in rows] == [
+        ("Polres Tabalong", f"tabalong/{TANGGAL}.json", 4)
+    ]
+    assert rows[0]["Galat pertama"].startswith("[lembar pengamanan, baris 2")
+
+
+def test_counts_message_names_every_outcome():
+    totals = Counter({"diterima": 2, "ditolak": 1, "dilewati": 4})
+    assert verdicts.counts_message(totals) == (
+        "diterima 2, ditolak 1, digantikan 0, duplikat 0, dilewati 4"
+    )
