@@ -1,73 +1,13 @@
-"""The `lapsit` command line (SPEC §6)."""
+"""Commands that run the Prefect flows: ingest, report, nightly, demo, serve."""
 
 import argparse
-import datetime as dt
-import json
-import os
-import re
 import sys
 from pathlib import Path
 
-from lapsit.errors import LapsitError, ReferenceDataError, UsageError
-from lapsit.galat import ERROR, Galat, describe
+from flows.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, iso_date, settings_of
+from lapsit.errors import UsageError
 from lapsit.reference import load_reference, require_polda
-from lapsit.settings import Settings, resolved
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
-
-
-def _settings(args: argparse.Namespace) -> Settings:
-    """The command's settings, read once: `--data-dir`, else LAPSIT_DATA_DIR, else `data/`."""
-    return resolved(args.data_dir)
-
-
-def _iso_date(text: str) -> str:
-    """An argument that must be a calendar date written YYYY-MM-DD."""
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        pass
-    raise argparse.ArgumentTypeError(
-        f"Tanggal '{text}' tidak sah. Tulis sebagai YYYY-MM-DD, misalnya 2024-11-20."
-    )
-
-
-def _print_galat(errors: list[Galat]) -> None:
-    for g in errors:
-        print(f"{'KESALAHAN' if g.severity == ERROR else 'PERINGATAN'} {describe(g)}")
-
-
-def cmd_validate(args: argparse.Namespace) -> int:
-    """Check one file against the contract without ingesting it."""
-    from lapsit.validation import validate_file
-
-    settings = _settings(args)
-    path = Path(args.file)
-    if not path.is_file():
-        print(f"Berkas {path} tidak ditemukan.", file=sys.stderr)
-        return EXIT_USAGE
-    ref = load_reference(settings.catalog.reference_dir)
-    polres = args.polres or path.resolve().parent.name
-    if ref.polres_row(polres) is None:
-        hint = "" if args.polres else f" (folder '{polres}' bukan kotak masuk Polres)"
-        print(
-            f"Kode Polres '{polres}' tidak dikenal{hint}. Sebutkan dengan --polres KODE.",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    result = validate_file(
-        path, polres, ref, max_bytes=settings.max_file_bytes, max_rows=settings.max_rows
-    )
-    if args.json:
-        print(json.dumps([g.to_dict() for g in result.errors], ensure_ascii=False, indent=2))
-    else:
-        _print_galat(result.errors)
-        verdict = "SAH" if result.accepted else "TIDAK SAH"
-        print(
-            f"{path.name}: {verdict} ({result.n_errors} kesalahan, {result.n_warnings} peringatan)"
-        )
-    return EXIT_OK if result.accepted else EXIT_INVALID
+from lapsit.settings import Settings
 
 
 def _print_summary(summary) -> None:
@@ -103,7 +43,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from flows.ingest import ingest_flow
     from lapsit.ingest.decide import progress_hook
 
-    settings = _settings(args)
+    settings = settings_of(args)
     load_reference(settings.catalog.reference_dir)  # fail fast, before Prefect starts
     params = {"data_dir": str(settings.data_dir), **_runner(args)}
     if sys.stdout.isatty():
@@ -142,7 +82,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     """Render the situation report of a date for one Polda or every Polda."""
     from lapsit.report.data import registry_versions
 
-    settings = _settings(args)
+    settings = settings_of(args)
     require_polda(load_reference(settings.catalog.reference_dir), args.polda)
     if args.as_of_version is not None:
         versions = registry_versions(settings.catalog.tables)
@@ -162,32 +102,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Write the sample season into the inboxes and run the nightly flow for voting day."""
     from lapsit.demo.season import generate
 
-    settings = _settings(args)
+    settings = settings_of(args)
     catalog = settings.catalog
     files = generate(catalog.raw_dir)
     print(f"{len(files)} berkas contoh ditulis ke {catalog.raw_dir}")
     print(f"Tabel kurasi: {catalog.tables}")
     # Voting day of the sample season (Pilkada 2024, Kalimantan Selatan).
     return _nightly(settings, "2024-11-27", "kalsel")
-
-
-def cmd_template(args: argparse.Namespace) -> int:
-    """Write the Excel template of one Polres, generated from the contract."""
-    from lapsit.publishing.template import default_filename, template_date, write_template
-
-    settings = _settings(args)
-    ref = load_reference(settings.catalog.reference_dir)
-    if ref.polres_row(args.polres) is None:
-        known = ", ".join(ref.polres["kode_polres"].to_list())
-        print(f"Kode Polres '{args.polres}' tidak dikenal. Pilihan: {known}.", file=sys.stderr)
-        return EXIT_USAGE
-    day = template_date(ref, args.polres, dt.date.fromisoformat(args.date) if args.date else None)
-    out = Path(args.out) if args.out else Path(default_filename(args.polres, day))
-    if out.is_dir():
-        out = out / default_filename(args.polres, day)
-    write_template(out, ref, args.polres, day)
-    print(f"Templat {args.polres} untuk tanggal {day:%d/%m/%Y} ditulis ke {out}")
-    return EXIT_OK
 
 
 def _nightly(
@@ -217,7 +138,7 @@ def _nightly(
 
 def cmd_nightly(args: argparse.Namespace) -> int:
     """Ingest, check quality and write every Polda's report: the nightly flow, now."""
-    settings = _settings(args)
+    settings = settings_of(args)
     runner = _runner(args)
     # Fail fast, before Prefect starts.
     require_polda(load_reference(settings.catalog.reference_dir), args.polda)
@@ -228,43 +149,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the deployments (nightly on its schedule; ingest, report, quality on demand)."""
     from flows.serve import serve
 
-    settings = _settings(args)
+    settings = settings_of(args)
     serve(load_reference(settings.catalog.reference_dir), settings.data_dir)
     return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="lapsit", description="Laporan situasi pengamanan pemilihan (Polda)."
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-    data_dir = argparse.ArgumentParser(add_help=False)
-    data_dir.add_argument(
-        "--data-dir",
-        default=os.environ.get("LAPSIT_DATA_DIR"),
-        help="folder data (raw/, curated/, reports/); bawaan: LAPSIT_DATA_DIR atau data/",
-    )
-    # Where the ingest validates: here, or spread over a Dask cluster (docs/deploy.md).
-    runner = argparse.ArgumentParser(add_help=False)
-    runner.add_argument(
-        "--task-runner",
-        choices=("default", "dask"),
-        help="pelaksana validasi: default (proses ini) atau dask (klaster Dask)",
-    )
-    runner.add_argument(
-        "--dask-address",
-        help="alamat scheduler Dask yang sudah berjalan, misalnya tcp://HOST:8786 "
-        "(bawaan dengan dask: klaster lokal sementara)",
-    )
-    p = sub.add_parser("validate", parents=[data_dir], help="periksa satu berkas laporan")
-    p.add_argument("file")
-    p.add_argument("--polres", help="kode Polres (bawaan: nama folder kotak masuk berkas)")
-    p.add_argument("--json", action="store_true", help="cetak kesalahan sebagai JSON")
-    p.set_defaults(func=cmd_validate)
+def register(
+    sub: argparse._SubParsersAction,
+    data_dir: argparse.ArgumentParser,
+    runner: argparse.ArgumentParser,
+) -> None:
+    """Add `ingest`, `report`, `demo`, `nightly` and `serve` to the parser."""
     p = sub.add_parser("ingest", parents=[data_dir, runner], help="proses semua berkas baru")
     p.set_defaults(func=cmd_ingest)
     p = sub.add_parser("report", parents=[data_dir], help="buat laporan situasi satu tanggal")
-    p.add_argument("--date", required=True, type=_iso_date, help="tanggal laporan, YYYY-MM-DD")
+    p.add_argument("--date", required=True, type=iso_date, help="tanggal laporan, YYYY-MM-DD")
     p.add_argument("--polda", help="kode Polda (bawaan: setiap Polda di polres.csv)")
     p.add_argument("--as-of-version", type=int, help="reproduksi sesuai versi registri submisi N")
     p.set_defaults(func=cmd_report)
@@ -274,7 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
         "nightly", parents=[data_dir, runner], help="ingest, periksa kualitas, lalu buat laporan"
     )
     p.add_argument(
-        "--date", type=_iso_date, help="tanggal laporan YYYY-MM-DD (bawaan: hari ini, waktu Polda)"
+        "--date", type=iso_date, help="tanggal laporan YYYY-MM-DD (bawaan: hari ini, waktu Polda)"
     )
     p.add_argument("--polda", help="kode Polda (bawaan: setiap Polda di polres.csv)")
     p.set_defaults(func=cmd_nightly)
@@ -282,46 +181,3 @@ def build_parser() -> argparse.ArgumentParser:
         "serve", parents=[data_dir], help="layani deployment Prefect (jadwal malam, UI)"
     )
     p.set_defaults(func=cmd_serve)
-    p = sub.add_parser(
-        "template", parents=[data_dir], help="tulis templat Excel laporan harian satu Polres"
-    )
-    p.add_argument("--polres", required=True, help="kode Polres, misalnya balangan")
-    p.add_argument(
-        "--date",
-        type=_iso_date,
-        help="tanggal laporan YYYY-MM-DD (bawaan: hari ini, waktu setempat)",
-    )
-    p.add_argument(
-        "--out", help="berkas atau folder tujuan (bawaan: templat-<polres>-<tanggal>.xlsx)"
-    )
-    p.set_defaults(func=cmd_template)
-    return parser
-
-
-# Prefect's embedded server waits 20 s for itself to start; on a loaded 2-core machine it
-# takes 20-25 s (benchmarks/RESULTS.md), and the flow then fails before it begins.
-EPHEMERAL_STARTUP_SECONDS = "120"
-
-
-def main(argv: list[str] | None = None) -> int:
-    # Before Prefect is imported (the commands import it); a value the user set stays.
-    os.environ.setdefault(
-        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", EPHEMERAL_STARTUP_SECONDS
-    )
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:
-        return EXIT_USAGE if exc.code else EXIT_OK
-    try:
-        return args.func(args)
-    except ReferenceDataError as exc:
-        print(f"Referensi rusak: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except LapsitError as exc:
-        print(exc, file=sys.stderr)
-        return exc.exit_code
-
-
-if __name__ == "__main__":
-    sys.exit(main())
