@@ -3,12 +3,18 @@
 Each case changes one thing in a valid submission; its id names the rule it breaks.
 """
 
+import ast
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from lapsit.validation import validate_file
+from schemas.columns import contract_columns, model_rules
+from schemas.contract import SECTIONS, columns
+from schemas.rules import _DECLARED, BUILTIN, CAST, FILE, MODEL, RULES
 from tests.builders import valid_sections, write
 
 LIMITS = {"max_bytes": 10_000_000, "max_rows": 5_000}
@@ -430,3 +436,101 @@ def test_a_short_nrp_is_masked_too(tmp_path, ref):
     (galat,) = [g for g in result.errors if g.column == "nrp"]
     assert galat.value == "****012"
     assert "8705012" not in galat.message
+
+
+# --- every rule has exactly one declaration, and every declaration is used ---------------------
+
+PRODUCT = Path(__file__).resolve().parents[1]
+
+
+def _named_checks() -> dict[str, set[str]]:
+    """Rule id of every named check of the models -> the sections that check it."""
+    found: dict[str, set[str]] = {}
+    for section in SECTIONS:
+        for name in model_rules(section):
+            found.setdefault(name, set()).add(section)
+    return found
+
+
+def _builtin_checks() -> set[tuple[str, str]]:
+    """(pandera's own check, column) of every column of the models, not_nullable included."""
+    pairs = set()
+    for section in SECTIONS:
+        for col in contract_columns(section):
+            pairs |= {(check, col.name) for check in col.checks()}
+            if not col.nullable:
+                pairs.add(("not_nullable", col.name))
+    return pairs
+
+
+def _raised_in_code() -> dict[str, list[str]]:
+    """Rule id -> where the product code raises it: `make("rule", ...)`, `RULES["rule"]`."""
+    calls: dict[str, list[str]] = {}
+    for path in sorted((PRODUCT / "lapsit").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            named = isinstance(node, ast.Subscript) and getattr(node.value, "id", "") == "RULES"
+            if named and isinstance(node.slice, ast.Constant):
+                where = f"{path.relative_to(PRODUCT)}:{node.lineno}"
+                calls.setdefault(node.slice.value, []).append(where)
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", None))
+            # make(rule, ...) and refused(fmt, rule, ...) (a whole file refused)
+            position = {"make": 0, "refused": 1}.get(name)
+            if position is None or len(node.args) <= position:
+                continue
+            rule = node.args[position]
+            if isinstance(rule, ast.Constant) and isinstance(rule.value, str):
+                where = f"{path.relative_to(PRODUCT)}:{node.lineno}"
+                calls.setdefault(rule.value, []).append(where)
+    return calls
+
+
+def test_every_named_check_of_the_models_has_exactly_one_declaration():
+    declared = Counter(rule.id for rule in _DECLARED)
+    assert [r for r, n in declared.items() if n > 1] == []
+    for name, sections in _named_checks().items():
+        assert name in RULES, f"check {name} of {sections} has no declaration in schemas/rules.py"
+        assert RULES[name].where == MODEL, name
+        if RULES[name].column is not None:
+            for section in sections:
+                assert RULES[name].column in columns(section), (name, section)
+
+
+def test_every_builtin_check_names_exactly_one_rule():
+    for check, column in _builtin_checks():
+        candidates = [
+            r
+            for r in RULES.values()
+            if r.where == BUILTIN and r.check == check and (not r.on or column in r.on)
+        ]
+        assert len(candidates) == 1, (check, column, [r.id for r in candidates])
+
+
+def test_every_lossy_cast_names_exactly_one_rule():
+    kinds = {col.kind for s in SECTIONS for col in contract_columns(s)}
+    for kind in ("int", "date", "datetime"):
+        assert kind in kinds
+        assert len([r for r in RULES.values() if r.where == CAST and r.kind == kind]) == 1, kind
+
+
+def test_every_file_level_rule_is_raised_by_the_code_and_nothing_undeclared_is():
+    raised = _raised_in_code()
+    assert sorted(set(raised) - set(RULES)) == [], "make() of a rule with no declaration"
+    for rule in RULES.values():
+        if rule.where == FILE:
+            assert rule.id in raised, f"{rule.id} is declared but nothing raises it"
+
+
+def test_every_declaration_is_used():
+    named, builtins = _named_checks(), _builtin_checks()
+    kinds = {col.kind for s in SECTIONS for col in contract_columns(s)}
+    raised = _raised_in_code()
+    for rule in RULES.values():
+        used = {
+            MODEL: rule.id in named,
+            BUILTIN: any(c == rule.check and (not rule.on or col in rule.on) for c, col in builtins),
+            CAST: rule.kind in kinds,
+            FILE: rule.id in raised,
+        }[rule.where]
+        assert used, f"{rule.id} ({rule.where}) is declared but never checked"

@@ -50,24 +50,22 @@ def resolve_kecamatan(
     unique = pl.col("__codes").list.len() == 1
     problems: list[tuple[int, Galat]] = []
     for row in frame.filter(by_name & ~unique.fill_null(False)).iter_rows(named=True):
+        where = {
+            "sheet": section,
+            "row": row["_row"],
+            "column": "nama_kecamatan",
+            "value": row["nama_kecamatan"],
+        }
         if row["__codes"]:
-            rule, hint = "kecamatan_ambigu", ", ".join(row["__codes"])
+            galat = make("kecamatan_ambigu", hint=", ".join(row["__codes"]), **where)
         else:
             own = ref.kecamatan_of(row["_inbox"])
             shown = {
                 _norm(n): f"{n} ({c})"
                 for n, c in own.select("nama_kecamatan", "kode_kecamatan").iter_rows()
             }
-            rule = "kecamatan_tidak_dikenal"
             hint = did_you_mean(_norm(row["nama_kecamatan"]), list(shown), shown)
-        galat = make(
-            rule,
-            sheet=section,
-            row=row["_row"],
-            column="nama_kecamatan",
-            value=row["nama_kecamatan"],
-            hint=hint,
-        )
+            galat = make("kecamatan_tidak_dikenal", hint=hint, **where)
         problems.append((row["_sub"], galat))
     frame = frame.with_columns(
         pl.when(by_name & unique)
