@@ -1,6 +1,6 @@
 """The error objects of a submission (SPEC §3): one problem, located as the operator sees it.
 
-A Galat is made from its rule's declaration (`schemas/rules.py`): severity and
+A Galat is made from its rule's declaration (`schemas/rules/`): severity and
 message come from there. Everything that leaves lapsit passes through
 `mask_nrp`: an NRP is never shown whole.
 """

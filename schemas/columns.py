@@ -1,7 +1,7 @@
 """The contract's columns as the template, the docs and the quality gate read them.
 
 Everything here is read off the pandera models (`schemas/contract.py`) and the
-rule declarations (`schemas/rules.py`): a column's kind, label, limits, choices
+rule declarations (`schemas/rules/`): a column's kind, label, limits, choices
 and the rules reported on it.
 """
 

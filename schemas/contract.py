@@ -10,7 +10,7 @@ so that every rule of the contract lives here, next to the columns it governs.
 Field metadata drives the lenient casting step, the Excel template and the
 published docs: `kind` (text, int, date, datetime, choice, choice_list),
 `choices`, `optional` (the column may be absent) and `label` (Bahasa Indonesia).
-Check names are rule identifiers; `schemas/rules.py` declares each one: its
+Check names are rule identifiers; `schemas/rules/` declares each one: its
 severity, message, the column it is reported on and its documentation.
 """
 

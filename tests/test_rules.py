@@ -14,7 +14,7 @@ import pytest
 from lapsit.validation import validate_file
 from schemas.columns import contract_columns, model_rules
 from schemas.contract import SECTIONS, columns
-from schemas.rules import _DECLARED, BUILTIN, CAST, FILE, MODEL, RULES
+from schemas.rules import BUILTIN, CAST, DECLARED, FILE, MODEL, RULES
 from tests.builders import valid_sections, write
 
 LIMITS = {"max_bytes": 10_000_000, "max_rows": 5_000}
@@ -487,10 +487,10 @@ def _raised_in_code() -> dict[str, list[str]]:
 
 
 def test_every_named_check_of_the_models_has_exactly_one_declaration():
-    declared = Counter(rule.id for rule in _DECLARED)
+    declared = Counter(rule.id for rule in DECLARED)
     assert [r for r, n in declared.items() if n > 1] == []
     for name, sections in _named_checks().items():
-        assert name in RULES, f"check {name} of {sections} has no declaration in schemas/rules.py"
+        assert name in RULES, f"check {name} of {sections} has no declaration in schemas/rules/"
         assert RULES[name].where == MODEL, name
         if RULES[name].column is not None:
             for section in sections:
@@ -529,7 +529,9 @@ def test_every_declaration_is_used():
     for rule in RULES.values():
         used = {
             MODEL: rule.id in named,
-            BUILTIN: any(c == rule.check and (not rule.on or col in rule.on) for c, col in builtins),
+            BUILTIN: any(
+                c == rule.check and (not rule.on or col in rule.on) for c, col in builtins
+            ),
             CAST: rule.kind in kinds,
             FILE: rule.id in raised,
         }[rule.where]

@@ -4,7 +4,7 @@ Sheets: `petunjuk` (how to fill and send, in Bahasa Indonesia; see
 `lapsit.publishing.instructions`), one sheet per section with its exact header
 row, and the hidden `_daftar` holding the drop-down lists. Every column,
 choice and limit comes from the models (`schemas.columns`), how a rule is
-enforced in a cell from its declaration (`schemas/rules.py`: `excel`); the
+enforced in a cell from its declaration (`schemas/rules/`: `excel`); the
 kecamatan lists from the Polres's own jurisdiction. The workbook carries the
 contract version as the custom document property `versi_kontrak`, which the
 reader checks.

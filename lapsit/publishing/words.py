@@ -1,7 +1,7 @@
 """The contract in words (Bahasa Indonesia), for the Excel template and the published docs.
 
 Columns, kinds, choices and limits are read from the models (`schemas.columns`),
-and what each rule requires from its declaration (`schemas/rules.py`); this
+and what each rule requires from its declaration (`schemas/rules/`); this
 module adds the words for sections, kinds and formats, and the example.
 """
 

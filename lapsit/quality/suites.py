@@ -2,7 +2,7 @@
 
 What must still hold once rows are curated comes from the contract: every
 column's rules and every model rule that declares a `curated` expectation
-(`schemas/rules.py`), with the column's own limits; beside them, what only the
+(`schemas/rules/`), with the column's own limits; beside them, what only the
 curated tables can say (lineage, registry status, known Polres and stages).
 Each expectation says why it holds, in Bahasa Indonesia (shown in Data Docs).
 """

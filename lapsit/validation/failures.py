@@ -2,7 +2,7 @@
 
 Which rule a failing check names, which column it is reported on, which value
 is shown and what hint is added all come from the rule's declaration
-(`schemas/rules.py`); this module only locates each case: its submission
+(`schemas/rules/`); this module only locates each case: its submission
 (`_sub`), sheet, Excel row (`_row`) and column.
 """
 
