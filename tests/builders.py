@@ -2,6 +2,7 @@
 
 import copy
 import datetime as dt
+import os
 from pathlib import Path
 
 from lapsit.demo.files import write_json, write_xlsx
@@ -106,3 +107,29 @@ def deliver_good_and_bad(data: Path) -> None:
     """A valid Balangan workbook and a rejected Tabalong JSON for 20 November 2024."""
     write(data / "raw" / "balangan" / f"{TANGGAL}.xlsx", valid_sections())
     write(data / "raw" / "tabalong" / f"{TANGGAL}.json", bad_tabalong())
+
+
+# When `deliver_balangan` puts a file in the inbox unless told otherwise.
+T0 = dt.datetime(2024, 11, 20, 11, 0, tzinfo=dt.UTC)
+
+
+def deliver_balangan(settings, name: str, day: dt.date, at: dt.datetime = T0) -> Path:
+    """A valid Balangan report for `day` in its inbox, delivered at `at`."""
+    path = write(settings.catalog.raw_dir / "balangan" / name, valid_sections(tanggal=day))
+    os.utime(path, (at.timestamp(), at.timestamp()))
+    return path
+
+
+def balangan_season(settings, days: int = 6) -> None:
+    """`days` daily reports of Balangan, plus a correction of the second day made later."""
+    for i in range(days):
+        day = dt.date(2024, 11, 15) + dt.timedelta(days=i)
+        at = dt.datetime.combine(day, dt.time(12), dt.UTC)
+        deliver_balangan(settings, f"{day}.xlsx", day, at)
+    fix = valid_sections(tanggal=dt.date(2024, 11, 16))
+    fix["laporan"]["dibuat_pada"] = dt.datetime(2024, 11, 16, 21, 0)
+    fix["pengamanan"][0]["personel_polri"] = 99
+    # Delivered last and made last of its day: it wins, in whichever batch it lands.
+    path = write(settings.catalog.raw_dir / "balangan" / "2024-11-16-revisi.xlsx", fix)
+    later = dt.datetime(2024, 11, 30, tzinfo=dt.UTC).timestamp()
+    os.utime(path, (later, later))

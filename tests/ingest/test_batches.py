@@ -1,7 +1,6 @@
 """Batches: each one's tables equal a single run's; a failed batch leaves the committed ones."""
 
 import datetime as dt
-import os
 
 import polars as pl
 import pytest
@@ -13,30 +12,7 @@ from lapsit.ingest.run import Steps, run_ingest
 from lapsit.settings import Settings
 from lapsit.storage import delta
 from lapsit.storage.registry import read_registry
-from tests.builders import valid_sections, write
-
-T0 = dt.datetime(2024, 11, 20, 11, 0, tzinfo=dt.UTC)
-
-
-def _deliver(settings, name: str, day: dt.date, at: dt.datetime = T0):
-    path = write(settings.catalog.raw_dir / "balangan" / name, valid_sections(tanggal=day))
-    os.utime(path, (at.timestamp(), at.timestamp()))
-    return path
-
-
-def _season(settings, days: int = 6) -> None:
-    """`days` daily reports of Balangan, plus a correction of the second day made later."""
-    for i in range(days):
-        day = dt.date(2024, 11, 15) + dt.timedelta(days=i)
-        at = dt.datetime.combine(day, dt.time(12), dt.UTC)
-        _deliver(settings, f"{day}.xlsx", day, at)
-    fix = valid_sections(tanggal=dt.date(2024, 11, 16))
-    fix["laporan"]["dibuat_pada"] = dt.datetime(2024, 11, 16, 21, 0)
-    fix["pengamanan"][0]["personel_polri"] = 99
-    # Delivered last and made last of its day: it wins, in whichever batch it lands.
-    path = write(settings.catalog.raw_dir / "balangan" / "2024-11-16-revisi.xlsx", fix)
-    later = dt.datetime(2024, 11, 30, tzinfo=dt.UTC).timestamp()
-    os.utime(path, (later, later))
+from tests.builders import balangan_season, valid_sections
 
 
 def _tables(settings) -> dict[str, pl.DataFrame]:
@@ -53,7 +29,7 @@ def test_batches_give_the_tables_of_one_batch(tmp_path, ref):
     one = Settings(data_dir=tmp_path / "one")
     small = Settings(data_dir=tmp_path / "small", batch_files=2)
     for s in (one, small):
-        _season(s)
+        balangan_season(s)
         summary = run_ingest(s, ref)
         assert summary.totals() == {"diterima": 6, "digantikan": 1}
     expected, got = _tables(one), _tables(small)
@@ -71,7 +47,7 @@ def test_batches_give_the_tables_of_one_batch(tmp_path, ref):
 
 def test_a_batch_that_fails_leaves_the_committed_ones_and_the_rerun_finishes(tmp_path, ref):
     settings = Settings(data_dir=tmp_path / "data", batch_files=3)
-    _season(settings)
+    balangan_season(settings)
     calls = []
 
     def fail_second_batch(batch, s, reference):
@@ -87,7 +63,7 @@ def test_a_batch_that_fails_leaves_the_committed_ones_and_the_rerun_finishes(tmp
     summary = run_ingest(settings, ref)
     assert len(summary.outcomes) == 4 and summary.skipped == {"balangan": 3}
     reference = Settings(data_dir=tmp_path / "reference")
-    _season(reference)
+    balangan_season(reference)
     run_ingest(reference, ref)
     expected = _tables(reference)
     for name, frame in _tables(settings).items():

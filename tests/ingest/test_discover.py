@@ -8,15 +8,7 @@ from lapsit.ingest import records
 from lapsit.ingest.run import run_ingest
 from lapsit.storage import delta
 from lapsit.storage.registry import read_registry
-from tests.builders import valid_sections, write
-
-T0 = dt.datetime(2024, 11, 20, 11, 0, tzinfo=dt.UTC)
-
-
-def _deliver(settings, name: str, day: dt.date, at: dt.datetime = T0):
-    path = write(settings.catalog.raw_dir / "balangan" / name, valid_sections(tanggal=day))
-    os.utime(path, (at.timestamp(), at.timestamp()))
-    return path
+from tests.builders import T0, deliver_balangan, valid_sections, write
 
 
 def _count_hashes(monkeypatch) -> list:
@@ -32,14 +24,14 @@ def _count_hashes(monkeypatch) -> list:
 
 
 def test_registered_files_are_not_read_again(settings, ref, monkeypatch):
-    _deliver(settings, "2024-11-19.xlsx", dt.date(2024, 11, 19))
+    deliver_balangan(settings, "2024-11-19.xlsx", dt.date(2024, 11, 19))
     run_ingest(settings, ref)
     reg = read_registry(settings.catalog.curated_dir).row(0, named=True)
     path = settings.catalog.raw_dir / "balangan" / "2024-11-19.xlsx"
     assert (reg["ukuran"], reg["mtime_ns"]) == (path.stat().st_size, path.stat().st_mtime_ns)
 
     hashed = _count_hashes(monkeypatch)
-    _deliver(settings, "2024-11-20.xlsx", dt.date(2024, 11, 20))
+    deliver_balangan(settings, "2024-11-20.xlsx", dt.date(2024, 11, 20))
     summary = run_ingest(settings, ref)
     assert [o.delivery.rel for o in summary.outcomes] == ["balangan/2024-11-20.xlsx"]
     assert summary.skipped == {"balangan": 1}
@@ -47,7 +39,7 @@ def test_registered_files_are_not_read_again(settings, ref, monkeypatch):
 
 
 def test_a_file_changed_in_place_is_hashed_and_looked_at_again(settings, ref, monkeypatch):
-    path = _deliver(settings, "2024-11-20.xlsx", dt.date(2024, 11, 20))
+    path = deliver_balangan(settings, "2024-11-20.xlsx", dt.date(2024, 11, 20))
     run_ingest(settings, ref)
     hashed = _count_hashes(monkeypatch)
     # Same name, same modification time, other bytes (so another size): read again.
@@ -68,7 +60,7 @@ def test_a_file_changed_in_place_is_hashed_and_looked_at_again(settings, ref, mo
 
 
 def test_a_registry_without_file_stamps_still_skips_by_content(settings, ref):
-    _deliver(settings, "2024-11-20.xlsx", dt.date(2024, 11, 20))
+    deliver_balangan(settings, "2024-11-20.xlsx", dt.date(2024, 11, 20))
     run_ingest(settings, ref)
     t = table(settings.catalog.curated_dir, REGISTRY)
     old = delta.read(t).drop("ukuran", "mtime_ns")  # as written before the columns existed
@@ -77,22 +69,7 @@ def test_a_registry_without_file_stamps_still_skips_by_content(settings, ref):
     before = delta.version(t)
     assert run_ingest(settings, ref).outcomes == []
     assert delta.version(t) == before  # nothing new, nothing committed
-    _deliver(settings, "2024-11-19.xlsx", dt.date(2024, 11, 19))
+    deliver_balangan(settings, "2024-11-19.xlsx", dt.date(2024, 11, 19))
     run_ingest(settings, ref)
     reg = read_registry(settings.catalog.curated_dir).sort("path")
     assert reg["ukuran"].is_null().to_list() == [False, True]  # the new row is stamped
-
-
-def _season(settings, days: int = 6) -> None:
-    """`days` daily reports of Balangan, plus a correction of the second day made later."""
-    for i in range(days):
-        day = dt.date(2024, 11, 15) + dt.timedelta(days=i)
-        at = dt.datetime.combine(day, dt.time(12), dt.UTC)
-        _deliver(settings, f"{day}.xlsx", day, at)
-    fix = valid_sections(tanggal=dt.date(2024, 11, 16))
-    fix["laporan"]["dibuat_pada"] = dt.datetime(2024, 11, 16, 21, 0)
-    fix["pengamanan"][0]["personel_polri"] = 99
-    # Delivered last and made last of its day: it wins, in whichever batch it lands.
-    path = write(settings.catalog.raw_dir / "balangan" / "2024-11-16-revisi.xlsx", fix)
-    later = dt.datetime(2024, 11, 30, tzinfo=dt.UTC).timestamp()
-    os.utime(path, (later, later))
