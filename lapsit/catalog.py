@@ -19,21 +19,40 @@ a table passes `t.storage_options` and never has to know where the table is.
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from schemas.sections import CURATED_SECTIONS
 
 # The reference files shipped with lapsit (inside the package, so that the wheel carries them).
 SHIPPED_REFERENCE = Path(__file__).resolve().parent / "reference_data"
 
+
+class Slice(NamedTuple):
+    """One submission's slice of a section table: what an accepted file replaces whole."""
+
+    kode_polda: str
+    kode_polres: str
+    kode_pemilihan: str
+    tanggal: dt.date
+
+
+class Lineage(NamedTuple):
+    """The columns added to every row of a section table: where it came from."""
+
+    kode_polda: str
+    kode_polres: str
+    kode_pemilihan: str
+    kode_tahapan: str
+    tanggal: dt.date
+    id_submisi: str
+
+    @property
+    def slice(self) -> Slice:
+        return Slice(self.kode_polda, self.kode_polres, self.kode_pemilihan, self.tanggal)
+
+
 # Columns added to every section table (lineage and partitioning).
-LINEAGE_COLUMNS = (
-    "kode_polda",
-    "kode_polres",
-    "kode_pemilihan",
-    "kode_tahapan",
-    "tanggal",
-    "id_submisi",
-)
+LINEAGE_COLUMNS = Lineage._fields
 # Region and stage: one folder per Polda, election and stage.
 SECTION_PARTITIONS = ("kode_polda", "kode_pemilihan", "kode_tahapan")
 REGISTRY = "submisi"

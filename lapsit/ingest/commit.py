@@ -13,6 +13,7 @@ from typing import Protocol
 
 import polars as pl
 
+from lapsit.catalog import Lineage, Slice
 from lapsit.galat import ERROR, WARNING
 from lapsit.ingest.error_report import write_error_report
 from lapsit.ingest.records import Batch, Outcome, Superseded
@@ -27,14 +28,14 @@ from schemas.contract import CURATED_SECTIONS
 
 def curated_writes(
     outcomes: list[Outcome], ref: Reference
-) -> tuple[list[dict], dict[str, pl.DataFrame]]:
+) -> tuple[list[Slice], dict[str, pl.DataFrame]]:
     """The slices the accepted new submissions replace, and per table their rows.
 
     A slice is (Polda, Polres, election, date): replacing it also removes the
     rows of the submission it supersedes, in the same transaction.
     """
     polda = ref.polda_of()
-    keys: list[dict] = []
+    lineages: list[Lineage] = []
     parts: dict[str, list[tuple[int, pl.DataFrame]]] = {name: [] for name in CURATED_SECTIONS}
     for out in outcomes:
         if out.status != DITERIMA:
@@ -43,41 +44,42 @@ def curated_writes(
         for name in CURATED_SECTIONS:
             section = out.result.sections.get(name)
             if section is not None and section.height:
-                parts[name].append((len(keys), section))
-        keys.append(
-            {
-                "kode_polda": polda[lap["kode_polres"]],
-                "kode_polres": lap["kode_polres"],
-                "kode_pemilihan": lap["kode_pemilihan"],
-                "kode_tahapan": lap["kode_tahapan"],
-                "tanggal": lap["tanggal"],
-                "id_submisi": out.delivery.sha256,
-            }
+                parts[name].append((len(lineages), section))
+        lineages.append(
+            Lineage(
+                polda[lap.kode_polres],
+                lap.kode_polres,
+                lap.kode_pemilihan,
+                lap.kode_tahapan,
+                lap.tanggal,
+                out.delivery.sha256,
+            )
         )
-    return keys, {name: with_lineage(name, found, keys) for name, found in parts.items()}
+    rows = {name: with_lineage(name, found, lineages) for name, found in parts.items()}
+    return [lineage.slice for lineage in lineages], rows
 
 
 def registry_rows(outcomes: list[Outcome], now: dt.datetime) -> pl.DataFrame:
     """One registry row per new file."""
     records = []
     for out in outcomes:
-        lap = out.laporan or {}
+        lap = out.laporan
         records.append(
             {
                 "id_submisi": out.delivery.sha256,
                 "path": out.delivery.rel,
                 "kode_polres": out.delivery.inbox,
                 "waktu_terima": out.delivery.received,
-                "kode_pemilihan": lap.get("kode_pemilihan"),
-                "kode_tahapan": lap.get("kode_tahapan"),
-                "tanggal": lap.get("tanggal"),
+                "kode_pemilihan": lap.kode_pemilihan if lap else None,
+                "kode_tahapan": lap.kode_tahapan if lap else None,
+                "tanggal": lap.tanggal if lap else None,
                 "status": out.status,
                 "jumlah_galat": sum(g.severity == ERROR for g in out.errors),
                 "jumlah_peringatan": sum(g.severity == WARNING for g in out.errors),
                 "galat": json.dumps([g.to_dict() for g in out.errors], ensure_ascii=False),
                 "laporan_galat": out.error_report,
                 "digantikan_oleh": out.superseded_by,
-                "dibuat_pada": lap.get("dibuat_pada"),
+                "dibuat_pada": lap.dibuat_pada if lap else None,
                 "diproses_pada": now,
                 "ukuran": out.delivery.size,
                 "mtime_ns": out.delivery.mtime_ns,

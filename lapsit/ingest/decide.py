@@ -13,7 +13,7 @@ import polars as pl
 
 from lapsit.clock import today_in
 from lapsit.galat import make
-from lapsit.ingest.records import Batch, Delivery, Outcome, Superseded
+from lapsit.ingest.records import Batch, Delivery, Header, Outcome, Superseded
 from lapsit.reading import read_submission
 from lapsit.reference import Reference
 from lapsit.settings import Settings
@@ -51,7 +51,7 @@ def validate_deliveries(
         report(len(deliveries), len(deliveries))
     for i, result in zip(positions, validate_batch(batch, ref), strict=True):
         out = outcomes[i]
-        out.errors, out.laporan, out.result = result.errors, result.laporan, result
+        out.errors, out.laporan, out.result = result.errors, Header.of(result.laporan), result
         out.status = DITERIMA if result.accepted else DITOLAK
     return outcomes
 
@@ -75,9 +75,7 @@ def resolve_supersession(outcomes: list[Outcome], registry: pl.DataFrame) -> lis
     new winner supersedes.
     """
     new_keys = [
-        (out.laporan["kode_polres"], out.laporan["tanggal"])
-        for out in outcomes
-        if out.status == DITERIMA
+        (out.laporan.kode_polres, out.laporan.tanggal) for out in outcomes if out.status == DITERIMA
     ]
     # Only rows that could share a key with a new submission: the cost follows the new files.
     current = registry.filter(
@@ -93,11 +91,11 @@ def resolve_supersession(outcomes: list[Outcome], registry: pl.DataFrame) -> lis
         if out.status != DITERIMA:
             continue
         lap = out.laporan
-        key = (lap["kode_polres"], lap["kode_pemilihan"], lap["tanggal"])
+        key = (lap.kode_polres, lap.kode_pemilihan, lap.tanggal)
         entry = {
             "id_submisi": out.delivery.sha256,
             "path": out.delivery.rel,
-            "dibuat_pada": lap["dibuat_pada"],
+            "dibuat_pada": lap.dibuat_pada,
             "waktu_terima": out.delivery.received,
             "outcome": out,
         }

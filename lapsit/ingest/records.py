@@ -1,12 +1,12 @@
 """The typed records handed from one step of an ingest to the next."""
 
-__all__ = ["Batch", "Delivery", "Discovery", "IngestSummary", "Outcome", "Superseded"]
+__all__ = ["Batch", "Delivery", "Discovery", "Header", "IngestSummary", "Outcome", "Superseded"]
 
 import datetime as dt
 import functools
 import hashlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import polars as pl
@@ -56,6 +56,24 @@ class Delivery:
         return sha256(self.path)
 
 
+@dataclass(frozen=True)
+class Header:
+    """What the ingest decides with from a submission's `laporan` row."""
+
+    kode_polres: str
+    kode_pemilihan: str
+    kode_tahapan: str
+    tanggal: dt.date
+    dibuat_pada: dt.datetime | None
+
+    @classmethod
+    def of(cls, laporan: dict | None) -> "Header | None":
+        """The header of a validated laporan row (None when the file had none)."""
+        if laporan is None:
+            return None
+        return cls(**{f.name: laporan.get(f.name) for f in fields(cls)})
+
+
 @dataclass
 class Outcome:
     """What happened to one new file."""
@@ -63,7 +81,7 @@ class Outcome:
     delivery: Delivery
     status: str
     errors: list[Galat] = field(default_factory=list)
-    laporan: dict | None = None
+    laporan: Header | None = None
     result: Result | None = None
     superseded_by: str | None = None
     error_report: str | None = None  # relative to the data dir

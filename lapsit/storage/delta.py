@@ -14,7 +14,7 @@ import polars as pl
 from deltalake import DeltaTable
 from deltalake.exceptions import CommitFailedError, TableNotFoundError
 
-from lapsit.catalog import Table
+from lapsit.catalog import Slice, Table
 from lapsit.errors import StorageError
 
 COMMIT_RETRIES = 5
@@ -71,7 +71,7 @@ def _literal(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def slice_predicate(keys: Iterable[dict]) -> str:
+def slice_predicate(keys: Iterable[Slice]) -> str:
     """A predicate naming each (Polda, Polres, election, date) slice, partition columns first.
 
     The dates of one Polres and election form one `IN` list, and the groups are
@@ -81,8 +81,8 @@ def slice_predicate(keys: Iterable[dict]) -> str:
     """
     dates: dict[tuple[str, str, str], set] = {}
     for key in keys:
-        group = (key["kode_polda"], key["kode_pemilihan"], key["kode_polres"])
-        dates.setdefault(group, set()).add(key["tanggal"])
+        group = (key.kode_polda, key.kode_pemilihan, key.kode_polres)
+        dates.setdefault(group, set()).add(key.tanggal)
     parts = [
         f"(kode_polda = {_literal(polda)} AND kode_pemilihan = {_literal(pemilihan)} "
         f"AND kode_polres = {_literal(polres)} "
@@ -112,7 +112,7 @@ def with_retry(write: Callable[[], object]) -> None:
             time.sleep(0.2 * (attempt + 1))
 
 
-def replace_slices(t: Table, rows: pl.DataFrame, keys: list[dict]) -> bool:
+def replace_slices(t: Table, rows: pl.DataFrame, keys: list[Slice]) -> bool:
     """Replace the rows of the given submission slices with `rows`, atomically.
 
     Returns whether a commit was made (nothing is written to a table that does

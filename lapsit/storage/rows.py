@@ -2,12 +2,14 @@
 
 import polars as pl
 
-from lapsit.catalog import LINEAGE_COLUMNS
+from lapsit.catalog import LINEAGE_COLUMNS, Lineage
 from schemas.contract import columns
+
+LINEAGE_SCHEMA = {c: pl.Date if c == "tanggal" else pl.Utf8 for c in LINEAGE_COLUMNS}
 
 
 def with_lineage(
-    name: str, parts: list[tuple[int, pl.DataFrame]], lineages: list[dict]
+    name: str, parts: list[tuple[int, pl.DataFrame]], lineages: list[Lineage]
 ) -> pl.DataFrame:
     """The rows of many submissions with their lineage columns in front, in a few operations.
 
@@ -17,9 +19,7 @@ def with_lineage(
     if not parts:
         return empty_rows(name)
     rows = stack_owned(parts, "__k", pl.UInt32)
-    lineage = pl.DataFrame(lineages).select(
-        *(pl.col(c).cast(pl.Date if c == "tanggal" else pl.Utf8) for c in LINEAGE_COLUMNS)
-    )
+    lineage = pl.DataFrame(lineages, schema=LINEAGE_SCHEMA, orient="row")
     return (
         lineage.with_row_index("__k")
         .join(rows, on="__k", how="right")
@@ -42,8 +42,7 @@ def stack_owned(
 
 def empty_rows(section: str) -> pl.DataFrame:
     """An empty frame with a section table's columns (lineage, then the contract's)."""
-    schema = {c: pl.Utf8 for c in LINEAGE_COLUMNS} | {"tanggal": pl.Date}
-    schema |= {c: meta["dtype"] for c, meta in columns(section).items()}
+    schema = LINEAGE_SCHEMA | {c: meta["dtype"] for c, meta in columns(section).items()}
     return pl.DataFrame(schema=schema)
 
 

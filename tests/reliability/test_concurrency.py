@@ -11,7 +11,7 @@ import threading
 
 import polars as pl
 
-from lapsit.catalog import table
+from lapsit.catalog import Lineage, Slice, table
 from lapsit.ingest.run import run_ingest
 from lapsit.settings import Settings
 from lapsit.storage import delta
@@ -95,17 +95,10 @@ def _race(t, frame: pl.DataFrame, keys: list[dict], writers: int = 2) -> None:
         thread.join()
 
 
-def _slice(kode: str) -> tuple[pl.DataFrame, list[dict]]:
-    lineage = {
-        "kode_polda": "kalsel",
-        "kode_polres": kode,
-        "kode_pemilihan": "pilkada-2024",
-        "kode_tahapan": "kampanye",
-        "tanggal": dt.date(2024, 11, 20),
-        "id_submisi": kode * 4,
-    }
+def _slice(kode: str) -> tuple[pl.DataFrame, list[Slice]]:
+    lineage = Lineage("kalsel", kode, "pilkada-2024", "kampanye", dt.date(2024, 11, 20), kode * 4)
     rows = pl.DataFrame({"satgas": ["preemtif", "preventif"], "personel": [10, 20]})
-    return with_lineage("satgas", [(0, rows)], [lineage]), [lineage]
+    return with_lineage("satgas", [(0, rows)], [lineage]), [lineage.slice]
 
 
 def test_racing_writers_of_a_table_conflict_and_retry_without_duplicates(tmp_path, ledger):

@@ -4,13 +4,13 @@ import datetime as dt
 
 import polars as pl
 
-from lapsit.catalog import table
+from lapsit.catalog import Slice, table
 from lapsit.storage import delta
 
 
 def test_slice_predicate_is_balanced_and_groups_dates():
     keys = [
-        {"kode_polda": "kalsel", "kode_polres": p, "kode_pemilihan": "pilkada-2024", "tanggal": d}
+        Slice("kalsel", p, "pilkada-2024", d)
         for p in ("balangan", "tabalong", "tapin")
         for d in (dt.date(2024, 11, 19), dt.date(2024, 11, 20))
     ]
@@ -19,7 +19,7 @@ def test_slice_predicate_is_balanced_and_groups_dates():
     assert predicate.count(" OR ") == 2
     # Thousands of slices stay shallow (a flat OR chain overflowed delta-rs's stack).
     many = [
-        {**keys[0], "kode_polres": f"polres-{i}", "tanggal": dt.date(2024, 1, 1)}
+        keys[0]._replace(kode_polres=f"polres-{i}", tanggal=dt.date(2024, 1, 1))
         for i in range(4096)
     ]
     deepest = max(_depths(delta.slice_predicate(many)))
@@ -49,7 +49,7 @@ def test_thousands_of_slices_replace_in_one_transaction(settings):
             "personel": 1,
         }
     )
-    keys = rows.select("kode_polda", "kode_polres", "kode_pemilihan", "tanggal").to_dicts()
+    keys = [Slice(*row) for row in rows.select(Slice._fields).iter_rows()]
     assert delta.replace_slices(t, rows, keys)
     assert delta.replace_slices(t, rows.with_columns(personel=pl.lit(2)), keys)
     assert delta.read(t)["personel"].to_list() == [2] * 3000

@@ -23,7 +23,7 @@ from deltalake.exceptions import CommitFailedError
 from polars.testing import assert_frame_equal
 
 from flows.cli import main
-from lapsit.catalog import REGISTRY, Location, section_tables, table
+from lapsit.catalog import REGISTRY, Location, Slice, section_tables, table
 from lapsit.demo.season import stamp
 from lapsit.errors import StorageError
 from lapsit.ingest.run import run_ingest
@@ -422,7 +422,7 @@ def test_a_stale_commit_on_s3_fails_instead_of_overwriting(endpoint, ref, tmp_pa
     t = table(settings.catalog.tables, "pengamanan")
     stale = delta.open_table(t)
     rows = delta.read(t)
-    key = rows.select("kode_polda", "kode_polres", "kode_pemilihan", "tanggal").row(0, named=True)
+    key = Slice(*rows.select(Slice._fields).row(0))
     assert delta.replace_slices(t, rows, [key])  # another writer commits the next version
     version = delta.version(t)
     with pytest.raises(CommitFailedError):
