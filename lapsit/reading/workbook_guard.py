@@ -5,8 +5,8 @@ What it protects against (each found by the reliability suite, `tests/reliabilit
 - **zip bombs**: the sizes a zip declares can lie, so every member is
   decompressed as a stream, counting its bytes against a limit (ten times
   LAPSIT_MAX_FILE_BYTES) and keeping nothing;
-- **far cells**: the Excel reader (fastexcel on calamine, checked with
-  fastexcel 0.14-0.16) holds a sheet as one dense block of 32-byte cells, from
+- **far cells**: the Excel reader (fastexcel on calamine; checked with
+  fastexcel 0.21.0, the version in uv.lock) holds a sheet as one dense block of 32-byte cells, from
   its first filled cell to its last. A single far cell (`E187050123`,
   `XFD1048576`) asks for gigabytes, and a failed allocation in Rust aborts the
   whole process, past any `except`. Each part's cells are followed the way the
