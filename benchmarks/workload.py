@@ -78,9 +78,11 @@ class Manifest:
     pengamanan_rows: int = 0
     new_day_files: int = 0
     kode_polda: list[str] | None = None
+    # One (Polres, day) pair in this many also gets an invalid file.
+    invalid_every: int = INVALID_EVERY
 
     def same_parameters(self, other: "Manifest") -> bool:
-        keys = ("provinces", "days", "max_polres", "last_day", "generator_version")
+        keys = ("provinces", "days", "max_polres", "last_day", "generator_version", "invalid_every")
         return all(getattr(self, k) == getattr(other, k) for k in keys)
 
 
@@ -191,23 +193,35 @@ def _write_day(
     stage: str,
     index: int,
     invalid_at: int,
+    invalid_every: int = INVALID_EVERY,
 ) -> tuple[int, int, int]:
     """The files of one Polres for one day; returns (files, invalid files, pengamanan rows)."""
     kode, zone = polres["kode_polres"], polres["zona_waktu"]
     sections, delivered = good_submission(kode, day, stage, kecs)
     as_json = index % 8 == 7  # 1 in 8, like the demo season
     save(folder / kode / f"{day}{'.json' if as_json else '.xlsx'}", sections, delivered, zone)
-    if index % INVALID_EVERY != invalid_at:
+    if index % invalid_every != invalid_at:
         return 1, 0, len(sections["pengamanan"])
-    kind = MISTAKES[(index // INVALID_EVERY) % len(MISTAKES)]
+    kind = MISTAKES[(index // invalid_every) % len(MISTAKES)]
     broken, suffix = spoil(kind, sections)
     later = min(delivered + dt.timedelta(minutes=15), at(day, 21, 30))
     save(folder / kode / f"{day}-{kind.replace('_', '-')}{suffix}", broken, later, zone)
     return 2, 1, len(sections["pengamanan"])
 
 
-def generate(out: Path, size: Size, *, days: int | None = None, force: bool = False) -> Manifest:
-    """Write (or reuse, when its manifest matches) the workload of `size` into `out`."""
+def generate(
+    out: Path,
+    size: Size,
+    *,
+    days: int | None = None,
+    force: bool = False,
+    invalid_every: int = INVALID_EVERY,
+) -> Manifest:
+    """Write (or reuse, when its manifest matches) the workload of `size` into `out`.
+
+    `invalid_every`: one (Polres, day) pair in this many also gets an invalid file
+    (10: about one file in ten rejected, the workload of `benchmarks.rejections`).
+    """
     days = days or size.days
     first = LAST_DAY - dt.timedelta(days=days - 1)
     manifest = Manifest(
@@ -219,6 +233,7 @@ def generate(out: Path, size: Size, *, days: int | None = None, force: bool = Fa
         last_day=LAST_DAY.isoformat(),
         new_day=(LAST_DAY + dt.timedelta(days=1)).isoformat(),
         generator_version=GENERATOR_VERSION,
+        invalid_every=invalid_every,
     )
     existing = read_manifest(out)
     if existing is not None and existing.same_parameters(manifest) and not force:
@@ -230,7 +245,7 @@ def generate(out: Path, size: Size, *, days: int | None = None, force: bool = Fa
     ref = load_reference(SHIPPED_REFERENCE)
     kecs = profiles(expand_jurisdictions(pl.DataFrame(rows)), [r["kode_polres"] for r in rows])
     pairs = len(rows) * days
-    invalid_at = min(3, pairs - 1)
+    invalid_at = min(3, pairs - 1, invalid_every - 1)
     raw = out / "data" / "raw"
     for j in range(days + 1):
         day = first + dt.timedelta(days=j)
@@ -239,7 +254,14 @@ def generate(out: Path, size: Size, *, days: int | None = None, force: bool = Fa
         for i, polres in enumerate(rows):
             index = j * len(rows) + i
             files, invalid, n_rows = _write_day(
-                folder, polres, kecs[polres["kode_polres"]], day, stage, index, invalid_at
+                folder,
+                polres,
+                kecs[polres["kode_polres"]],
+                day,
+                stage,
+                index,
+                invalid_at,
+                invalid_every,
             )
             if j < days:
                 manifest.files += files

@@ -1,44 +1,63 @@
-"""The ingest flow: inboxes -> registry + curated tables, with one visible run per new file.
+"""The ingest flow: inboxes -> registry + curated tables; a Failed subflow run per rejection.
 
 The steps of `lapsit.ingest.run` run as the task runs of `tasks/ingest.py`
 (discover, validate, decide, then error reports, tables and registry per
 batch), in this process or with the validation spread over a Dask cluster.
+Accepted, superseded, duplicate and skipped files cost no Prefect run: they
+are counted in the run's state. Each rejected file becomes its own Failed
+subflow run (`rejection_flow`), started once the registry records it
+(`lapsit.ingest.announce`), which also emits its event for Automations.
 """
 
 from collections.abc import Iterator
 
-from prefect import flow, get_run_logger
-from prefect.futures import PrefectFuture, wait
-from prefect.states import Completed, State
+from prefect import flow, get_run_logger, tags
+from prefect.events import emit_event
+from prefect.events.worker import EventsWorker
+from prefect.futures import PrefectFuture
+from prefect.runtime import flow_run
+from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+from prefect.states import Completed, Failed, State
 
 from flows.params import AlamatDask, FolderData, PelaksanaTugas
-from lapsit.errors import ClusterError, UsageError
+from lapsit.clock import now_utc
+from lapsit.errors import ClusterError, LapsitError, UsageError
 from lapsit.ingest import verdicts
-from lapsit.ingest.records import Delivery, IngestSummary, Outcome
+from lapsit.ingest.announce import Announcer
+from lapsit.ingest.records import Delivery, Outcome
 from lapsit.ingest.run import run_ingest
 from lapsit.ingest.spread import Schedule, Validate, in_order, spread
-from lapsit.reference import Reference
+from lapsit.ingest.verdicts import Rejection
+from lapsit.reference import Reference, load_reference
 from lapsit.settings import Settings, resolved
-from schemas.choices import DITOLAK
-from tasks.ingest import STEPS, publish_rejections, record_submission, validate_submissions
-from tasks.reference import load_reference
+from tasks.ingest import STEPS, publish_rejections, validate_submissions
+from tasks.reference import load_reference as load_reference_task
+
+# How long a batch waits for its events to leave before the outbox forgets them.
+EVENTS_DRAIN_SECONDS = 30
 
 
-def record_outcomes(summary: IngestSummary, ref: Reference, settings: Settings) -> str:
-    """Run one task per new file and publish the rejections; returns the counts message."""
-    shown = [verdicts.verdict(o) for o in summary.outcomes]
-    futures = [
-        record_submission.submit(
-            v,
-            verdicts.rejection_event(v, ref, settings.data_dir) if v.status == DITOLAK else None,
-        )
-        for v in shown
-    ]
-    # Rejected files end Failed on purpose; the run itself goes on.
-    wait(futures)
-    counts = verdicts.counts_message(summary.totals())
-    publish_rejections(verdicts.rejected_rows(shown, ref, settings.data_dir), counts)
-    return counts
+@flow(name="ditolak", flow_run_name="{penolakan.run_name}", log_prints=False)
+def rejection_flow(penolakan: Rejection) -> State:
+    """One rejected submission: Failed, its first errors in the message; emits its event.
+
+    A rejection is an outcome, not a crash: the run returns its Failed state
+    (no exception, so no traceback anywhere).
+    """
+    emit_event(**verdicts.rejection_event(penolakan))
+    return Failed(name="Ditolak", message=penolakan.message)
+
+
+def announce(rejections: list[Rejection]) -> None:
+    """A Failed subflow run per rejection, tagged with its Polres and Polda; events sent."""
+    # A rejection's run lasts milliseconds: a heartbeat thread (Prefect's crash detection)
+    # would cost up to a second each to stop, for nothing.
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        for r in rejections:
+            with tags(*r.tags):
+                rejection_flow(r, return_state=True)
+    # The outbox forgets these once this returns: let their events leave first.
+    EventsWorker.drain_all(timeout=EVENTS_DRAIN_SECONDS, at_exit=False)
 
 
 def on_dask(address: str | None) -> Schedule:
@@ -91,7 +110,25 @@ def schedule_for(task_runner: str, dask_address: str | None) -> Schedule:
     return in_order
 
 
-@flow(name="ingest", flow_run_name="ingest {data_dir}", log_prints=False)
+def ingest_run_name() -> str:
+    """What an ingest run works on and when: the Polda of the inboxes and the local time."""
+    now = now_utc()
+    try:
+        settings = resolved(flow_run.parameters.get("data_dir"))
+        ref = load_reference(settings.catalog.reference_dir)
+        raw = settings.catalog.raw_dir
+        inboxes = sorted(p.name for p in raw.iterdir() if p.is_dir()) if raw.is_dir() else []
+    except (LapsitError, OSError):  # the run itself reports it; the name stays plain
+        return verdicts.ingest_run_name([], None, now)
+    polda_of = ref.polda_of()
+    present = {polda_of[i] for i in inboxes if i in polda_of}
+    polda = [p for p in ref.polda_codes() if p in present]
+    zones = ref.zones()
+    first = next((i for i in inboxes if polda and polda_of.get(i) == polda[0]), None)
+    return verdicts.ingest_run_name(polda, zones.get(first), now)
+
+
+@flow(name="ingest", flow_run_name=ingest_run_name, log_prints=False)
 def ingest_flow(
     data_dir: FolderData = "data",
     task_runner: PelaksanaTugas = "default",
@@ -99,18 +136,26 @@ def ingest_flow(
 ) -> State:
     """Validate every new file in the inboxes and merge the accepted ones.
 
-    Completes whatever it rejected (its message counts each outcome); fails
-    only when the run itself cannot go on (broken reference file, unreadable
-    curated table, unreachable Dask cluster).
+    Completes whatever it rejected: its state name says what happened
+    (`Selesai · 3 ditolak`), its message counts each outcome, and each
+    rejected file is a Failed subflow run. Fails only when the run itself
+    cannot go on (broken reference file, unreadable curated table,
+    unreachable Dask cluster).
 
     `task_runner="dask"` validates on a Dask cluster (`dask_address`, or a
     temporary local one); the writes stay here, so the tables are the same.
     """
     schedule = schedule_for(task_runner, dask_address)
     settings = resolved(data_dir)
-    ref = load_reference(settings.catalog.reference_dir)
+    ref = load_reference_task(settings.catalog.reference_dir)
+    announcer = Announcer(settings.catalog.outbox, settings.data_dir, ref, announce)
     # Overlapping runs wait for each other on the data dir's file lock (lapsit.storage.lock).
-    summary = run_ingest(settings, ref, steps=STEPS, schedule=schedule)
-    counts = record_outcomes(summary, ref, settings)
+    summary = run_ingest(settings, ref, steps=STEPS, schedule=schedule, announcer=announcer)
+    totals = summary.totals()
+    counts = verdicts.counts_message(totals)
+    shown = [verdicts.verdict(o) for o in summary.outcomes]
+    publish_rejections(verdicts.rejected_rows(shown, ref, settings.data_dir), counts)
     get_run_logger().info("Ingest selesai: %s", counts)
-    return Completed(message=f"Ingest selesai: {counts}", data=summary)
+    return Completed(
+        name=verdicts.state_name(totals), message=f"Ingest selesai: {counts}", data=summary
+    )

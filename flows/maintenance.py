@@ -4,6 +4,7 @@ from typing import Annotated
 
 from prefect import flow, get_run_logger
 
+from flows.names import maintenance_run_name
 from flows.params import FolderData, label
 from lapsit.settings import resolved
 from lapsit.storage.maintenance import TableMaintenance
@@ -19,7 +20,7 @@ RetensiHari = Annotated[
 ]
 
 
-@flow(name="maintenance", flow_run_name="maintenance {data_dir}", log_prints=False)
+@flow(name="maintenance", flow_run_name=maintenance_run_name, log_prints=False)
 def maintenance_flow(
     data_dir: FolderData = "data", retensi_hari: RetensiHari = None
 ) -> list[TableMaintenance]:

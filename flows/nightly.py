@@ -10,13 +10,14 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 
 from flows.ingest import ingest_flow
+from flows.names import polda_zone
 from flows.params import AlamatDask, FolderData, KodePolda, PelaksanaTugas, TanggalLaporan
 from flows.quality import quality_flow
 from flows.report import report_flow
-from lapsit.clock import now_utc, today_in
+from lapsit.clock import local_time, now_utc, today_in
 from lapsit.galat import mask_nrp
 from lapsit.ingest.records import IngestSummary
-from lapsit.ingest.verdicts import counts_message
+from lapsit.ingest.verdicts import counts_message, state_name
 from lapsit.quality.result import BARU, QualityResult
 from lapsit.reference import Reference, require_polda
 from lapsit.report.stage import polda_scope
@@ -74,14 +75,15 @@ def summary_markdown(night: NightlyResult) -> str:
     return mask_nrp(text)
 
 
-def _run_name() -> str:
+def nightly_run_name() -> str:
+    """What a night works on and when: `nightly · kalsel · laporan 2024-11-27 · 23.00 WITA`."""
     params = flow_run.parameters
-    return (
-        f"nightly {params.get('kode_polda') or 'semua'} {params.get('report_date') or 'hari-ini'}"
-    )
+    polda = params.get("kode_polda")
+    day = params.get("report_date") or "hari ini"
+    return f"nightly · {polda or 'semua Polda'} · laporan {day} · {local_time(polda_zone(polda))}"
 
 
-@flow(name="nightly", flow_run_name=_run_name, log_prints=False)
+@flow(name="nightly", flow_run_name=nightly_run_name, log_prints=False)
 def nightly_flow(
     report_date: TanggalLaporan = None,
     kode_polda: KodePolda = None,
@@ -134,8 +136,10 @@ def nightly_flow(
         problems.append(quality.summary())
     if problems:
         message = mask_nrp(f"Submisi: {counts}. " + " | ".join(problems))[:2000]
-        return Failed(message=message, data=night)
+        failed = "laporan" if night.report_errors else "kualitas"
+        return Failed(name=f"Gagal · {failed}", message=message, data=night)
     return Completed(
+        name=state_name(summary.totals()),
         message=f"Submisi: {counts}. Kualitas lolos. Laporan: {', '.join(night.reports)}.",
         data=night,
     )

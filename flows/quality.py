@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 from prefect import flow, get_run_logger
 from prefect.states import Completed, Failed, State
 
+from flows.names import quality_run_name
 from flows.params import FolderData, label
 from lapsit.settings import resolved
 from tasks.quality import publish_quality, run_quality_gate
@@ -20,7 +21,7 @@ Lingkup = Annotated[
 ]
 
 
-@flow(name="quality", flow_run_name="quality {lingkup} {data_dir}", log_prints=False)
+@flow(name="quality", flow_run_name=quality_run_name, log_prints=False)
 def quality_flow(data_dir: FolderData = "data", lingkup: Lingkup = "penuh") -> State:
     """Check the curated tables (all, or what is new); Failed, naming the expectations, on failure.
 

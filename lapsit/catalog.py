@@ -4,7 +4,8 @@ A `Catalog` is anchored at one data dir; every location is relative to it:
 
     raw/<kode_polres>/                inboxes (the trusted identity of a sender)
     curated/                          the Delta tables (unless LAPSIT_CURATED_URI puts them
-                                      on object storage), the ingest lock, the gate's mark
+                                      on object storage), the ingest lock, the gate's mark,
+                                      .ditolak-tertunda/ (rejections not yet announced)
     reports/<kode_polda>/<date>/      situation reports
     reports/galat/<kode_polres>/      error reports sent back to a Polres
     reports/data-docs/                the quality gate's Data Docs
@@ -150,6 +151,11 @@ class Catalog:
     def gate_mark(self) -> Path:
         """Where the last quality gate that passed left off."""
         return self.curated_dir / ".gerbang-kualitas.json"
+
+    @property
+    def outbox(self) -> Path:
+        """Rejections registered but not yet announced (a Failed run and an event each)."""
+        return self.curated_dir / ".ditolak-tertunda"
 
     def table(self, name: str) -> Table:
         return table(self.tables, name)

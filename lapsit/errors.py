@@ -39,7 +39,3 @@ class VersionError(UsageError):
 
 class ClusterError(LapsitError):
     """The Dask cluster a run was to validate on cannot be reached."""
-
-
-class SubmissionRejected(LapsitError):
-    """Raised by a submission's task run so that it ends Failed, naming the first errors."""

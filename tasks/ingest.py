@@ -12,10 +12,8 @@ from typing import Any
 from prefect import Task, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.events import emit_event
 from prefect.utilities.annotations import quote
 
-from lapsit.errors import SubmissionRejected
 from lapsit.ingest import commit, decide, discover, verdicts
 from lapsit.ingest.run import Steps
 
@@ -60,24 +58,6 @@ STEPS = Steps(
         registry=quoted(write_registry),
     ),
 )
-
-
-@task(
-    name="record_submission",
-    task_run_name="validasi {verdict.kode_polres} {verdict.berkas}",
-    cache_policy=NO_CACHE,
-)
-def record_submission(verdict: verdicts.Verdict, event: dict | None = None) -> str:
-    """One run per new file: Completed with its status, or Failed naming its first errors.
-
-    A rejection also emits `event` (the Polres as resource) for Automations.
-    """
-    try:
-        return verdicts.check(verdict)
-    except SubmissionRejected:
-        if event:
-            emit_event(**event)
-        raise
 
 
 @task(name="publish_rejections", cache_policy=NO_CACHE)

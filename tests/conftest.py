@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from prefect.settings import PREFECT_SERVER_ANALYTICS_ENABLED, temporary_settings
 from prefect.testing.utilities import prefect_test_harness
 
 from lapsit.catalog import SHIPPED_REFERENCE
@@ -30,6 +31,10 @@ def settings(tmp_path) -> Settings:
 @pytest.fixture(scope="session")
 def prefect_harness():
     """One embedded Prefect server for every flow test (it takes 10-14 s to start)."""
-    # The embedded server can take well over 30 s to start on a loaded 2-core machine.
-    with prefect_test_harness(server_startup_timeout=120):
+    # The embedded server can take well over 30 s to start on a loaded 2-core machine; its
+    # telemetry cannot reach its host from here (as the CLI, it runs with analytics off).
+    with (
+        temporary_settings({PREFECT_SERVER_ANALYTICS_ENABLED: False}),
+        prefect_test_harness(server_startup_timeout=120),
+    ):
         yield

@@ -71,10 +71,10 @@ def stop_group(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
 
 
 @contextmanager
-def running_server(home: Path, *options: str, **env: str) -> Iterator[str]:
+def running_server(home: Path, *options: str, port: int | None = None, **env: str) -> Iterator[str]:
     """Yield the API URL of a server with its own PREFECT_HOME, in its own process group."""
     home.mkdir(parents=True, exist_ok=True)
-    port = free_port()
+    port = port or free_port()
     log_path = home / "server.log"
     command = [*PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port), *options]
     with background(command, log_path, env=environment(home, **env)) as proc:

@@ -11,11 +11,13 @@ import os
 import sys
 
 from flows.cli import files, runs
+from flows.cli.bahasa import Parser
 from flows.cli.common import (
     EXIT_FAILED,
     EXIT_INVALID,
     EXIT_OK,
     EXIT_USAGE,
+    console_options,
     data_dir_option,
     runner_options,
 )
@@ -29,13 +31,17 @@ EPHEMERAL_STARTUP_SECONDS = "120"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="lapsit", description="Laporan situasi pengamanan pemilihan (Polda)."
+    parser = Parser(prog="lapsit", description="Laporan situasi pengamanan pemilihan (Polda).")
+    sub = parser.add_subparsers(
+        dest="command",
+        required=True,
+        metavar="PERINTAH",
+        title="perintah",
+        help="perintah yang dijalankan",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
     data_dir = data_dir_option()
     files.register(sub, data_dir)
-    runs.register(sub, data_dir, runner_options())
+    runs.register(sub, data_dir, runner_options(), console_options())
     return parser
 
 
@@ -44,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault(
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", EPHEMERAL_STARTUP_SECONDS
     )
+    # The embedded server's telemetry cannot reach its host from a Polda network: its
+    # failure was an ERROR line at every start.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

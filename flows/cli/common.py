@@ -2,9 +2,14 @@
 
 import argparse
 import datetime as dt
+import logging
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from flows.cli.bahasa import Parser
+from lapsit.errors import UsageError
 from lapsit.galat import ERROR, Galat, describe
 from lapsit.settings import Settings, resolved
 
@@ -14,6 +19,31 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
 def settings_of(args: argparse.Namespace) -> Settings:
     """The command's settings, read once: `--data-dir`, else LAPSIT_DATA_DIR, else `data/`."""
     return resolved(args.data_dir)
+
+
+def existing_data_dir(settings: Settings) -> Settings:
+    """The settings, once their data dir is known to exist (UsageError, exit 2, if not).
+
+    For the commands that read a data dir (ingest, report, nightly, serve, portal):
+    a mistyped `--data-dir` or LAPSIT_DATA_DIR is an error, never an empty
+    success that creates folders. `demo` and `akun` create theirs.
+    """
+    if not settings.data_dir.is_dir():
+        given = "LAPSIT_DATA_DIR" if os.environ.get("LAPSIT_DATA_DIR") else "--data-dir"
+        raise UsageError(
+            f"Folder data {settings.data_dir} tidak ada. Periksa {given} "
+            f"(berisi raw/, curated/, reports/), atau buat data contoh dengan "
+            f"lapsit demo --data-dir {settings.data_dir}."
+        )
+    return settings
+
+
+def whole_number(text: str) -> int:
+    """An argument that must be a whole number, e.g. a registry version."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' bukan bilangan bulat.") from None
 
 
 def iso_date(text: str) -> str:
@@ -36,9 +66,10 @@ def print_galat(errors: list[Galat]) -> None:
 
 def data_dir_option() -> argparse.ArgumentParser:
     """`--data-dir`, taken by every command."""
-    parent = argparse.ArgumentParser(add_help=False)
+    parent = Parser(add_help=False)
     parent.add_argument(
         "--data-dir",
+        metavar="FOLDER",
         default=os.environ.get("LAPSIT_DATA_DIR"),
         help="folder data (raw/, curated/, reports/); bawaan: LAPSIT_DATA_DIR atau data/",
     )
@@ -47,15 +78,49 @@ def data_dir_option() -> argparse.ArgumentParser:
 
 def runner_options() -> argparse.ArgumentParser:
     """Where the ingest validates: here, or spread over a Dask cluster (docs/deploy.md)."""
-    parent = argparse.ArgumentParser(add_help=False)
+    parent = Parser(add_help=False)
     parent.add_argument(
         "--task-runner",
         choices=("default", "dask"),
+        metavar="{default,dask}",
         help="pelaksana validasi: default (proses ini) atau dask (klaster Dask)",
     )
     parent.add_argument(
         "--dask-address",
+        metavar="ALAMAT",
         help="alamat scheduler Dask yang sudah berjalan, misalnya tcp://HOST:8786 "
         "(bawaan dengan dask: klaster lokal sementara)",
     )
     return parent
+
+
+def console_options() -> argparse.ArgumentParser:
+    """`--rinci`: the commands that run flows show Prefect's own log lines only when asked."""
+    parent = Parser(add_help=False)
+    parent.add_argument(
+        "--rinci",
+        action="store_true",
+        help="tampilkan juga log INFO Prefect per task run (bawaan: hanya peringatan dan galat)",
+    )
+    return parent
+
+
+@contextmanager
+def console_logs(rinci: bool) -> Iterator[None]:
+    """Prefect's console shows warnings and errors only, or everything with `--rinci`.
+
+    Only the console handler changes: the flow and task run logs still reach
+    the Prefect server (the UI) whole.
+    """
+    import prefect.main  # noqa: F401  (sets up Prefect's logging, console handler included)
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    handlers = [h for h in logging.getLogger().handlers if isinstance(h, PrefectConsoleHandler)]
+    levels = [h.level for h in handlers]
+    for h in handlers:
+        h.setLevel(logging.INFO if rinci else logging.WARNING)
+    try:
+        yield
+    finally:
+        for h, level in zip(handlers, levels, strict=True):
+            h.setLevel(level)

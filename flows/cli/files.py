@@ -63,21 +63,26 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction, data_dir: argparse.ArgumentParser) -> None:
     """Add `validate` and `template` to the parser."""
-    p = sub.add_parser("validate", parents=[data_dir], help="periksa satu berkas laporan")
-    p.add_argument("file")
-    p.add_argument("--polres", help="kode Polres (bawaan: nama folder kotak masuk berkas)")
+    what = "periksa satu berkas laporan terhadap kontrak tanpa memprosesnya"
+    p = sub.add_parser("validate", parents=[data_dir], help=what, description=what)
+    p.add_argument("file", metavar="BERKAS", help="berkas laporan (.xlsx atau .json)")
+    p.add_argument(
+        "--polres", metavar="KODE", help="kode Polres (bawaan: nama folder kotak masuk berkas)"
+    )
     p.add_argument("--json", action="store_true", help="cetak kesalahan sebagai JSON")
     p.set_defaults(func=cmd_validate)
-    p = sub.add_parser(
-        "template", parents=[data_dir], help="tulis templat Excel laporan harian satu Polres"
-    )
-    p.add_argument("--polres", required=True, help="kode Polres, misalnya balangan")
+    what = "tulis templat Excel laporan harian satu Polres"
+    p = sub.add_parser("template", parents=[data_dir], help=what, description=what)
+    p.add_argument("--polres", required=True, metavar="KODE", help="kode Polres, misalnya balangan")
     p.add_argument(
         "--date",
         type=iso_date,
+        metavar="TANGGAL",
         help="tanggal laporan YYYY-MM-DD (bawaan: hari ini, waktu setempat)",
     )
     p.add_argument(
-        "--out", help="berkas atau folder tujuan (bawaan: templat-<polres>-<tanggal>.xlsx)"
+        "--out",
+        metavar="TUJUAN",
+        help="berkas atau folder tujuan (bawaan: templat-<polres>-<tanggal>.xlsx)",
     )
     p.set_defaults(func=cmd_template)

@@ -1,13 +1,49 @@
 """Commands that run the Prefect flows: ingest, report, nightly, demo, serve."""
 
 import argparse
+import asyncio
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from flows.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, iso_date, settings_of
+from flows.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    console_logs,
+    existing_data_dir,
+    iso_date,
+    settings_of,
+    whole_number,
+)
 from lapsit.errors import UsageError
 from lapsit.reference import load_reference, require_polda
 from lapsit.settings import Settings
+
+
+@contextmanager
+def progress_bar(args: argparse.Namespace) -> Iterator[None]:
+    """On a terminal, a progress bar of the files being checked; Prefect's INFO lines hidden."""
+    with console_logs(args.rinci):
+        if not sys.stdout.isatty():
+            yield
+            return
+        from rich.progress import Progress
+
+        from lapsit.ingest.decide import progress_hook
+
+        with Progress(transient=True) as progress:
+            bar = progress.add_task("Memeriksa berkas", total=None)
+
+            def advance(done: int, total: int) -> None:
+                progress.update(bar, completed=done, total=total)
+
+            token = progress_hook.set(advance)
+            try:
+                yield
+            finally:
+                progress_hook.reset(token)
 
 
 def _print_summary(summary) -> None:
@@ -26,7 +62,7 @@ def _print_summary(summary) -> None:
     table.add_row("JUMLAH", *(str(totals[c]) for c in columns), style="bold")
     Console().print(table)
     rejected = [o for o in summary.outcomes if o.status == "ditolak"]
-    for o in rejected:
+    for o in rejected:  # one line per rejected file; its errors are in its error report
         print(f"Ditolak: {o.delivery.rel} ({len(o.errors)} masalah) -> {o.error_report}")
 
 
@@ -40,27 +76,12 @@ def _runner(args: argparse.Namespace) -> dict[str, str | None]:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Ingest every new file of every inbox through the Prefect flow."""
-    from flows.ingest import ingest_flow
-    from lapsit.ingest.decide import progress_hook
-
-    settings = settings_of(args)
+    settings = existing_data_dir(settings_of(args))
     load_reference(settings.catalog.reference_dir)  # fail fast, before Prefect starts
     params = {"data_dir": str(settings.data_dir), **_runner(args)}
-    if sys.stdout.isatty():
-        from rich.progress import Progress
+    with progress_bar(args):
+        from flows.ingest import ingest_flow
 
-        with Progress(transient=True) as progress:
-            bar = progress.add_task("Memeriksa berkas", total=None)
-
-            def advance(done: int, total: int) -> None:
-                progress.update(bar, completed=done, total=total)
-
-            token = progress_hook.set(advance)
-            try:
-                summary = ingest_flow(**params)
-            finally:
-                progress_hook.reset(token)
-    else:
         summary = ingest_flow(**params)
     _print_summary(summary)
     return EXIT_OK
@@ -82,7 +103,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     """Render the situation report of a date for one Polda or every Polda."""
     from lapsit.report.data import registry_versions
 
-    settings = settings_of(args)
+    settings = existing_data_dir(settings_of(args))
     require_polda(load_reference(settings.catalog.reference_dir), args.polda)
     if args.as_of_version is not None:
         versions = registry_versions(settings.catalog.tables)
@@ -108,22 +129,27 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"{len(files)} berkas contoh ditulis ke {catalog.raw_dir}")
     print(f"Tabel kurasi: {catalog.tables}")
     # Voting day of the sample season (Pilkada 2024, Kalimantan Selatan).
-    return _nightly(settings, "2024-11-27", "kalsel")
+    return _nightly(args, settings, "2024-11-27", "kalsel")
 
 
 def _nightly(
-    settings: Settings, tanggal: str | None, polda: str | None, runner: dict | None = None
+    args: argparse.Namespace,
+    settings: Settings,
+    tanggal: str | None,
+    polda: str | None,
+    runner: dict | None = None,
 ) -> int:
     """Run the nightly flow, print what it wrote; EXIT_FAILED when the run failed."""
-    from flows.nightly import NightlyResult, nightly_flow
+    with progress_bar(args):
+        from flows.nightly import NightlyResult, nightly_flow
 
-    state = nightly_flow(
-        report_date=tanggal,
-        kode_polda=polda,
-        data_dir=str(settings.data_dir),
-        **(runner or {}),
-        return_state=True,
-    )
+        state = nightly_flow(
+            report_date=tanggal,
+            kode_polda=polda,
+            data_dir=str(settings.data_dir),
+            **(runner or {}),
+            return_state=True,
+        )
     night = state.result(raise_on_failure=False)
     if isinstance(night, NightlyResult):
         _print_summary(night.ingest)
@@ -138,19 +164,23 @@ def _nightly(
 
 def cmd_nightly(args: argparse.Namespace) -> int:
     """Ingest, check quality and write every Polda's report: the nightly flow, now."""
-    settings = settings_of(args)
+    settings = existing_data_dir(settings_of(args))
     runner = _runner(args)
     # Fail fast, before Prefect starts.
     require_polda(load_reference(settings.catalog.reference_dir), args.polda)
-    return _nightly(settings, args.date, args.polda, runner)
+    return _nightly(args, settings, args.date, args.polda, runner)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the deployments (nightly on its schedule; ingest, report, quality on demand)."""
+    from flows.alerts import describe, ensure_alerts
     from flows.serve import serve
 
-    settings = settings_of(args)
-    serve(load_reference(settings.catalog.reference_dir), settings.data_dir)
+    settings = existing_data_dir(settings_of(args))
+    ref = load_reference(settings.catalog.reference_dir)
+    # Alerts need this long-running server: the embedded one would die with the command.
+    print(describe(asyncio.run(ensure_alerts(ref))), flush=True)
+    serve(ref, settings.data_dir)
     return EXIT_OK
 
 
@@ -158,26 +188,46 @@ def register(
     sub: argparse._SubParsersAction,
     data_dir: argparse.ArgumentParser,
     runner: argparse.ArgumentParser,
+    console: argparse.ArgumentParser,
 ) -> None:
     """Add `ingest`, `report`, `demo`, `nightly` and `serve` to the parser."""
-    p = sub.add_parser("ingest", parents=[data_dir, runner], help="proses semua berkas baru")
+    what = "proses semua berkas baru di kotak masuk Polres"
+    p = sub.add_parser("ingest", parents=[data_dir, runner, console], help=what, description=what)
     p.set_defaults(func=cmd_ingest)
-    p = sub.add_parser("report", parents=[data_dir], help="buat laporan situasi satu tanggal")
-    p.add_argument("--date", required=True, type=iso_date, help="tanggal laporan, YYYY-MM-DD")
-    p.add_argument("--polda", help="kode Polda (bawaan: setiap Polda di polres.csv)")
-    p.add_argument("--as-of-version", type=int, help="reproduksi sesuai versi registri submisi N")
-    p.set_defaults(func=cmd_report)
-    p = sub.add_parser("demo", parents=[data_dir], help="jalankan contoh data musim Pilkada")
-    p.set_defaults(func=cmd_demo)
-    p = sub.add_parser(
-        "nightly", parents=[data_dir, runner], help="ingest, periksa kualitas, lalu buat laporan"
+    what = "buat laporan situasi satu tanggal"
+    p = sub.add_parser("report", parents=[data_dir], help=what, description=what)
+    p.add_argument(
+        "--date",
+        required=True,
+        type=iso_date,
+        metavar="TANGGAL",
+        help="tanggal laporan, YYYY-MM-DD",
     )
     p.add_argument(
-        "--date", type=iso_date, help="tanggal laporan YYYY-MM-DD (bawaan: hari ini, waktu Polda)"
+        "--polda", metavar="KODE", help="kode Polda (bawaan: setiap Polda di polres.csv)"
     )
-    p.add_argument("--polda", help="kode Polda (bawaan: setiap Polda di polres.csv)")
+    p.add_argument(
+        "--as-of-version",
+        type=whole_number,
+        metavar="N",
+        help="reproduksi sesuai versi registri submisi N",
+    )
+    p.set_defaults(func=cmd_report)
+    what = "tulis data contoh musim Pilkada ke folder data lalu jalankan run malam"
+    p = sub.add_parser("demo", parents=[data_dir, console], help=what, description=what)
+    p.set_defaults(func=cmd_demo)
+    what = "ingest, periksa kualitas, lalu buat laporan (run malam, sekarang)"
+    p = sub.add_parser("nightly", parents=[data_dir, runner, console], help=what, description=what)
+    p.add_argument(
+        "--date",
+        type=iso_date,
+        metavar="TANGGAL",
+        help="tanggal laporan YYYY-MM-DD (bawaan: hari ini, waktu Polda)",
+    )
+    p.add_argument(
+        "--polda", metavar="KODE", help="kode Polda (bawaan: setiap Polda di polres.csv)"
+    )
     p.set_defaults(func=cmd_nightly)
-    p = sub.add_parser(
-        "serve", parents=[data_dir], help="layani deployment Prefect (jadwal malam, UI)"
-    )
+    what = "layani deployment Prefect (jadwal malam, formulir run di UI, peringatan penolakan)"
+    p = sub.add_parser("serve", parents=[data_dir], help=what, description=what)
     p.set_defaults(func=cmd_serve)

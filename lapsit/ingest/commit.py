@@ -4,6 +4,7 @@ The order is what crash safety rests on (`commit_batch`): the registry is the
 commit record, so a file is "seen" only once its registry row is written, and
 replacing a slice is idempotent. A crash before the registry write leaves the
 files unregistered; the next run writes the same slices again and finishes.
+Rejections are announced only after the registry write (`lapsit.ingest.announce`).
 """
 
 import datetime as dt
@@ -15,6 +16,7 @@ import polars as pl
 
 from lapsit.catalog import Lineage, Slice
 from lapsit.galat import ERROR, WARNING
+from lapsit.ingest.announce import Announcer
 from lapsit.ingest.error_report import write_error_report
 from lapsit.ingest.records import Batch, Outcome, Superseded
 from lapsit.reference import Reference
@@ -158,15 +160,21 @@ def commit_batch(
     ref: Reference,
     now: dt.datetime,
     writers: Writers = Writers(),
+    announcer: Announcer | None = None,
 ) -> pl.DataFrame:
     """Write one batch in the order crash safety needs; returns the registry after it.
 
     Error reports first (they are only files), then every section table (one
-    transaction each), then the registry rows last.
+    transaction each), then the registry rows last. With an `announcer`, the
+    batch's rejections are written down before the registry write and announced
+    after it.
     """
     writers.error_reports(batch, settings, ref)
     writers.tables(batch, settings, ref)
+    staged = announcer.stage(batch.outcomes) if announcer else None
     rows = writers.registry(batch, settings, now)
+    if announcer:
+        announcer.send(staged)
     for out in batch.outcomes:
         out.result = None  # the section frames are in the tables now; keep memory per batch
     return updated_registry(registry, rows.select(registry.columns), batch.superseded)

@@ -5,7 +5,9 @@ The steps, in order: discover (`lapsit.ingest.discover`), read and validate
 `lapsit.ingest.spread`), decide (`decide`), then write the batch
 (`lapsit.ingest.commit.commit_batch`: error reports, tables, registry). Each
 step is a plain function; the ingest flow (`flows/ingest.py`) runs the same
-steps as Prefect tasks, so that the Prefect UI shows them.
+steps as Prefect tasks, so that the Prefect UI shows them, and gives an
+`Announcer` (`lapsit.ingest.announce`) that announces each rejection once the
+registry records it.
 
 New files are taken in batches (`Settings.batch_files`): memory follows the
 batch, not the number of new files, and a batch committed stays committed if
@@ -22,6 +24,7 @@ import polars as pl
 from lapsit.catalog import Catalog
 from lapsit.clock import now_utc
 from lapsit.ingest import decide as deciding
+from lapsit.ingest.announce import Announcer
 from lapsit.ingest.commit import Writers, commit_batch
 from lapsit.ingest.discover import batches_of, discover
 from lapsit.ingest.records import Batch, Discovery, IngestSummary, Outcome
@@ -57,8 +60,13 @@ def run_ingest(
     now: dt.datetime | None = None,
     steps: Steps = Steps(),
     schedule: Schedule = in_order,
+    announcer: Announcer | None = None,
 ) -> IngestSummary:
-    """Ingest every new file of every inbox, one ingest per data dir at a time."""
+    """Ingest every new file of every inbox, one ingest per data dir at a time.
+
+    `announcer`: first announces what an interrupted run registered but did not
+    announce, then each batch's rejections after its registry write.
+    """
     catalog = settings.catalog
     with ingest_lock(catalog):
         # Taken once the lock is held: rows of runs that waited are stamped after the runs
@@ -66,6 +74,8 @@ def run_ingest(
         now = now or now_utc()
         found = steps.discover(catalog)
         registry = found.registry
+        if announcer:
+            announcer.resume(registry)
         every: list[Outcome] = []
         pending = deciding.duplicate_outcomes(found.duplicates)
         validated = schedule(
@@ -77,9 +87,11 @@ def run_ingest(
             for outcomes in validated:
                 batch = steps.decide(outcomes + pending, registry, every)
                 pending = []
-                registry = commit_batch(batch, registry, settings, ref, now, steps.writers)
+                registry = commit_batch(
+                    batch, registry, settings, ref, now, steps.writers, announcer
+                )
                 every += batch.outcomes
         if pending:  # only duplicates: nothing to validate
-            commit_batch(Batch(pending, []), registry, settings, ref, now, steps.writers)
+            commit_batch(Batch(pending, []), registry, settings, ref, now, steps.writers, announcer)
             every += pending
     return IngestSummary(outcomes=every, skipped=found.skipped)

@@ -1,16 +1,20 @@
 """How the outcome of each submission is shown to Polda staff: run names, messages, events, rows.
 
-Plain functions; the ingest flow turns them into one task run per new file (a
-rejected one ends Failed), a custom event per rejection and a table artifact.
-Everything here that reaches the Prefect UI goes through `mask_nrp`: an NRP
-is never shown whole.
+Plain functions; the ingest flow turns each rejection into a Failed subflow run
+(named by `Rejection.run_name`) and an event, and the run into a state name
+and a table artifact. Accepted, superseded and duplicate files are only counted.
+Everything here that reaches the Prefect UI goes through `mask_nrp`: an NRP is
+never shown whole; an event or an alert carries no cell value at all.
 """
 
+import datetime as dt
+import uuid
+import zoneinfo
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from lapsit.errors import SubmissionRejected
+from lapsit.clock import local_time
 from lapsit.galat import ERROR, Galat, describe, mask_nrp, sort_key
 from lapsit.ingest.records import Outcome
 from lapsit.reference import Reference
@@ -18,7 +22,7 @@ from schemas.choices import DIGANTIKAN, DITERIMA, DITOLAK, DUPLIKAT
 
 # Counted in the final state message of an ingest run, in this order.
 COUNTED = (DITERIMA, DITOLAK, DIGANTIKAN, DUPLIKAT, "dilewati")
-# How many errors a failed task run or an artifact row names.
+# How many errors a rejection's run or an artifact row names.
 FIRST_ERRORS = 3
 REJECTED_EVENT = "lapsit.submisi.ditolak"
 REJECTED_ARTIFACT = "submisi-ditolak"
@@ -26,7 +30,7 @@ REJECTED_ARTIFACT = "submisi-ditolak"
 
 @dataclass(frozen=True)
 class Verdict:
-    """The outcome of one new file, small enough to be a task parameter."""
+    """The outcome of one new file, as shown."""
 
     kode_polres: str  # the inbox
     berkas: str  # the file's path inside its inbox, NRP-like digits masked (shown in the UI)
@@ -61,7 +65,7 @@ def first_errors(v: Verdict, n: int = FIRST_ERRORS) -> list[str]:
     return [describe(g) for g in errors[:n]]
 
 
-def rejection_message(v: Verdict) -> str:
+def rejection_message(v: Verdict, data_dir: Path) -> str:
     """Why a submission was rejected: its error count, first errors and error report."""
     shown = first_errors(v)
     more = v.n_errors - len(shown)
@@ -70,15 +74,8 @@ def rejection_message(v: Verdict) -> str:
     if more > 0:
         lines.append(f"... dan {more} kesalahan lain.")
     if v.error_report:
-        lines.append(f"Laporan galat lengkap: {v.error_report}")
+        lines.append(f"Laporan galat lengkap: {_report_path(v, data_dir)}")
     return mask_nrp("\n".join(lines))
-
-
-def check(v: Verdict) -> str:
-    """The verdict's status; raises SubmissionRejected (naming the first errors) for a rejection."""
-    if v.status == DITOLAK:
-        raise SubmissionRejected(rejection_message(v))
-    return v.status
 
 
 def counts_message(totals: Counter) -> str:
@@ -86,24 +83,97 @@ def counts_message(totals: Counter) -> str:
     return ", ".join(f"{status} {totals[status]}" for status in COUNTED)
 
 
-def rejection_event(v: Verdict, ref: Reference, data_dir: Path) -> dict:
-    """Keyword arguments of `emit_event` for one rejection; the resource is the Polres."""
+def state_name(totals: Counter) -> str:
+    """The ingest run's state name: what happened at a glance (`Selesai · 3 ditolak`)."""
+    if totals[DITOLAK]:
+        return f"Selesai · {totals[DITOLAK]} ditolak"
+    if totals[DITERIMA] or totals[DIGANTIKAN] or totals[DUPLIKAT]:
+        return "Selesai · semua diterima"
+    return "Selesai · tidak ada berkas baru"
+
+
+def ingest_run_name(polda: list[str], zone: str | None, now: dt.datetime) -> str:
+    """What an ingest run works on and when, e.g. `ingest · kalsel · 27/11 20.01 WITA`."""
+    where = ", ".join(polda) if polda else "semua kotak masuk"
+    day = now.astimezone(zoneinfo.ZoneInfo(zone or "UTC"))
+    return f"ingest · {where} · {day:%d/%m} {local_time(zone, now)}"
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A registered rejection to announce: its Failed run and its event (JSON in the outbox).
+
+    `event_id` is drawn once, when the rejection is written down before the
+    registry records it: a rerun that announces it again sends the same id, and
+    the Prefect server keeps (and alerts on) one event per id.
+    """
+
+    event_id: str
+    kode_polres: str
+    nama_polres: str
+    kode_polda: str
+    berkas: str
+    path: str
+    id_submisi: str
+    jumlah_galat: int
+    message: str
+    laporan_galat: str | None  # absolute
+
+    @property
+    def run_name(self) -> str:
+        return f"ditolak · {self.kode_polres} · {self.berkas}"
+
+    @property
+    def tags(self) -> list[str]:
+        return [f"polres:{self.kode_polres}", f"polda:{self.kode_polda}"]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def rejection(v: Verdict, ref: Reference, data_dir: Path) -> Rejection:
+    """The announcement of one rejected verdict, with a fresh event id."""
     row = ref.polres_row(v.kode_polres) or {}
-    resource = {
-        "prefect.resource.id": f"lapsit.polres.{v.kode_polres}",
-        "prefect.resource.name": row.get("nama_polres", v.kode_polres),
-        "lapsit.polda": row.get("kode_polda", ""),
-    }
+    return Rejection(
+        event_id=str(uuid.uuid4()),
+        kode_polres=v.kode_polres,
+        nama_polres=row.get("nama_polres", v.kode_polres),
+        kode_polda=row.get("kode_polda", "-"),
+        berkas=v.berkas,
+        path=v.path,
+        id_submisi=v.id_submisi,
+        jumlah_galat=v.n_errors,
+        message=rejection_message(v, data_dir),
+        laporan_galat=_report_path(v, data_dir),
+    )
+
+
+def rejection_event(r: Rejection) -> dict:
+    """Keyword arguments of `emit_event`: the Polres as resource, its Polda as related resource.
+
+    The payload names the file, the error count and the error report, never a
+    cell value: an alert built from it cannot leak a neutrality case.
+    """
     return {
         "event": REJECTED_EVENT,
-        "resource": resource,
+        "id": uuid.UUID(r.event_id),
+        "resource": {
+            "prefect.resource.id": f"lapsit.polres.{r.kode_polres}",
+            "prefect.resource.name": r.nama_polres,
+            "lapsit.polda": r.kode_polda,
+        },
+        "related": [
+            {
+                "prefect.resource.id": f"lapsit.polda.{r.kode_polda}",
+                "prefect.resource.role": "polda",
+            }
+        ],
         "payload": {
-            "berkas": v.berkas,
-            "path": v.path,
-            "id_submisi": v.id_submisi,
-            "jumlah_galat": v.n_errors,
-            "galat_pertama": first_errors(v),
-            "laporan_galat": _report_path(v, data_dir),
+            "berkas": r.berkas,
+            "path": r.path,
+            "id_submisi": r.id_submisi,
+            "jumlah_galat": r.jumlah_galat,
+            "laporan_galat": r.laporan_galat,
         },
     }
 

@@ -3,6 +3,7 @@
 import asyncio
 import datetime as dt
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -84,21 +85,22 @@ def test_nightly_flow_shows_each_submission_and_completes(prefect_harness, tmp_p
 
     parent_id = state.state_details.flow_run_id
     (parent,) = asyncio.run(_runs(id=FlowRunFilterId(any_=[parent_id])))
-    assert parent.name == "nightly kalsel 2024-11-20"
+    assert re.fullmatch(r"nightly · kalsel · laporan 2024-11-20 · \d\d\.\d\d WITA", parent.name)
     assert parent.state.type.value == "COMPLETED" and parent.state.message == state.message
-    (ingest,) = _child(parent_id, "ingest ")
-    assert ingest.state.type.value == "COMPLETED"
+    assert parent.state.name == "Selesai · 1 ditolak"
+    (ingest,) = _child(parent_id, "ingest · kalsel · ")
+    assert ingest.state.type.value == "COMPLETED" and ingest.state.name == "Selesai · 1 ditolak"
     assert ingest.state.message == (
         "Ingest selesai: diterima 1, ditolak 1, digantikan 0, duplikat 0, dilewati 0"
     )
-    tasks = asyncio.run(_task_runs(ingest.id))
-    good = tasks[f"validasi balangan {TANGGAL}.xlsx"]
-    bad = tasks[f"validasi tabalong {TANGGAL}.json"]
-    assert good.state.type.value == "COMPLETED"
+    # The rejected file is a Failed run under the ingest; the accepted one is only counted.
+    (bad,) = _child(ingest.id, "")
+    assert bad.name == f"ditolak · tabalong · {TANGGAL}.json"
     assert bad.state.type.value == "FAILED"
     assert "ditolak: 3 kesalahan" in bad.state.message
     assert "[lembar pengamanan, baris 2, kolom kode_kecamatan]" in bad.state.message
     assert "kolom nrp" in bad.state.message and NRP not in bad.state.message
+    assert not [t for t in asyncio.run(_task_runs(ingest.id)) if "validasi" in t]
 
     (artifact,) = asyncio.run(_artifacts("submisi-ditolak", ingest.id))
     rows = json.loads(artifact.data)
@@ -108,7 +110,8 @@ def test_nightly_flow_shows_each_submission_and_completes(prefect_harness, tmp_p
     assert Path(rows[0]["Laporan galat"]).is_file()
     (summary,) = asyncio.run(_artifacts("ringkasan-malam", parent_id))
     assert "Data Docs" in summary.data and "ditolak 1" in summary.data
-    (gate,) = _child(parent_id, "quality ")
+    (gate,) = _child(parent_id, "kualitas · baru · ")
+    assert re.fullmatch(r"kualitas · baru · \d\d\.\d\d WITA", gate.name)
     (gate_md,) = asyncio.run(_artifacts("gerbang-kualitas", gate.id))
     assert "LOLOS" in gate_md.data
 

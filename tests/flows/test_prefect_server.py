@@ -1,13 +1,16 @@
-"""A real `prefect server start`, as staff run it: a rejected submission is visible through its API.
+"""A real `prefect server start`, as staff run it: what `lapsit ingest` shows, read back through its API.
 
 The server runs in its own process group with its own PREFECT_HOME; `lapsit
-ingest` runs in another process pointed at it with PREFECT_API_URL. What the
-UI shows is then read back through the Prefect client: the failed task run
-with its errors, the artifact and the custom event.
+ingest` runs in another process pointed at it with PREFECT_API_URL, as on a
+Polda's machine. Then the server is read back: a Failed flow run per rejected
+file named after it, none for the accepted ones, the ingest's state name, the
+artifact, one event per rejection, and no traceback in any log; and the
+console output is read as an officer would.
 """
 
 import asyncio
 import json
+import re
 import subprocess
 import sys
 import time
@@ -15,22 +18,17 @@ from pathlib import Path
 
 import pytest
 from prefect.client.orchestration import PrefectClient
-from prefect.client.schemas.filters import (
-    ArtifactFilter,
-    ArtifactFilterKey,
-    FlowRunFilter,
-    FlowRunFilterName,
-)
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from prefect.events.filters import EventFilter, EventNameFilter
 
-from tests.builders import valid_sections, write
+from tests.builders import TANGGAL, bad_tabalong, valid_sections, write
 from tests.prefect_server import environment, running_server
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
-PREFECT = [sys.executable, "-m", "prefect"]
-# The server records task runs and events from its event stream, a few seconds behind.
+LAPSIT = Path(sys.executable).parent / "lapsit"
+# The server records events from its event stream, a few seconds behind.
 RECORDING_SECONDS = 45
 
 
@@ -42,15 +40,26 @@ def prefect_server(tmp_path):
         yield api, home
 
 
-async def _read_back(api: str, flow_run_name: str) -> tuple:
-    """Poll until the server has recorded the run's task runs, artifact and event."""
+def deliver(data: Path) -> None:
+    """Two accepted files, and three rejected for different reasons in two Polres."""
+    write(data / "raw" / "balangan" / f"{TANGGAL}.xlsx", valid_sections())
+    write(
+        data / "raw" / "balangan" / "2024-11-19.xlsx",
+        valid_sections(tanggal=TANGGAL.replace(day=19)),
+    )
+    write(data / "raw" / "tabalong" / f"{TANGGAL}.json", bad_tabalong())
+    negative = valid_sections("balangan", TANGGAL.replace(day=18))
+    negative["pengamanan"][0]["personel_tni"] = -3
+    write(data / "raw" / "balangan" / "2024-11-18.xlsx", negative)
+    (data / "raw" / "tabalong" / "foto.jpg").write_bytes(b"\xff\xd8\xff")
+
+
+async def _read_back(api: str) -> tuple:
+    """Poll until the server holds the ingest, its rejections' runs, the artifact and events."""
     deadline = time.monotonic() + RECORDING_SECONDS
     async with PrefectClient(api=api) as client:
         while True:
-            (run,) = await client.read_flow_runs(
-                flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[flow_run_name]))
-            )
-            tasks = {t.name: t for t in await client.read_task_runs()}
+            runs = await client.read_flow_runs()
             artifacts = await client.read_artifacts(
                 artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["submisi-ditolak"]))
             )
@@ -58,57 +67,89 @@ async def _read_back(api: str, flow_run_name: str) -> tuple:
                 filter=EventFilter(event=EventNameFilter(name=["lapsit.submisi.ditolak"])),
                 limit=50,  # the client's default (100) is above what the server accepts
             )
-            bad = tasks.get("validasi tabalong 2024-11-20.json")
-            recorded = bad is not None and bad.state is not None and bad.state.is_final()
-            if recorded and artifacts and page.events:
-                return run, tasks, artifacts, page.events
+            if artifacts and len(page.events) >= 3:
+                logs = await client.read_logs()
+                return runs, artifacts, page.events, logs
             if time.monotonic() > deadline:
-                pytest.fail(f"not recorded: tasks {sorted(tasks)}, events {len(page.events)}")
+                pytest.fail(f"not recorded: {len(runs)} runs, {len(page.events)} events")
             await asyncio.sleep(1)
 
 
-def test_a_rejected_submission_shows_on_a_real_server(prefect_server, tmp_path):
+def test_rejected_submissions_show_on_a_real_server_and_the_console_stays_quiet(
+    prefect_server, tmp_path
+):
     api, home = prefect_server
     data = tmp_path / "data"
-    write(data / "raw" / "balangan" / "2024-11-20.xlsx", valid_sections())
-    bad = valid_sections("tabalong")
-    bad["pengamanan"][0]["kode_kecamatan"] = "63.09.01"  # a Balangan kecamatan
-    write(data / "raw" / "tabalong" / "2024-11-20.json", bad)
-
+    deliver(data)
     done = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "ingest", "--data-dir", str(data)],
+        [str(LAPSIT), "ingest", "--data-dir", str(data)],
         cwd=ROOT,
-        env=environment(home, PREFECT_API_URL=api),
+        env=environment(home, PREFECT_API_URL=api, PREFECT_LOGGING_LEVEL="INFO"),
         capture_output=True,
         text=True,
         timeout=180,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    assert "Ditolak: tabalong/2024-11-20.json" in done.stdout
 
-    run, tasks, artifacts, events = asyncio.run(_read_back(api, f"ingest {data.resolve()}"))
-    assert run.state.type.value == "COMPLETED"
-    assert run.state.message == (
-        "Ingest selesai: diterima 1, ditolak 1, digantikan 0, duplikat 0, dilewati 0"
+    # The console: the summary, one line per rejected file, no Prefect INFO lines, no traceback.
+    console = done.stdout + done.stderr
+    assert "Ringkasan ingest" in done.stdout
+    rejected_lines = [line for line in console.splitlines() if "Ditolak" in line]
+    assert sorted(line.split()[1] for line in rejected_lines) == [
+        "balangan/2024-11-18.xlsx",
+        "tabalong/2024-11-20.json",
+        "tabalong/foto.jpg",
+    ], console
+    assert "Traceback" not in console and "| INFO" not in console
+    assert "telemetry" not in console.lower()
+    assert done.stderr == ""
+
+    runs, artifacts, events, logs = asyncio.run(_read_back(api))
+    by_name = {r.name: r for r in runs}
+    (ingest,) = [r for r in runs if r.name.startswith("ingest · ")]
+    assert re.fullmatch(r"ingest · kalsel · \d\d/\d\d \d\d\.\d\d WITA", ingest.name)
+    assert ingest.state.type.value == "COMPLETED"
+    assert ingest.state.name == "Selesai · 3 ditolak"
+    assert ingest.state.message == (
+        "Ingest selesai: diterima 2, ditolak 3, digantikan 0, duplikat 0, dilewati 0"
     )
-    failed = tasks["validasi tabalong 2024-11-20.json"]
-    assert failed.state.type.value == "FAILED"
-    assert "[lembar pengamanan, baris 2, kolom kode_kecamatan]" in failed.state.message
-    assert "63.11.06" in failed.state.message
-    assert tasks["validasi balangan 2024-11-20.xlsx"].state.type.value == "COMPLETED"
+    # A Failed flow run per rejected file, named after it; none for the accepted files.
+    failed = sorted(r.name for r in runs if r.state.type.value == "FAILED")
+    assert failed == [
+        "ditolak · balangan · 2024-11-18.xlsx",
+        "ditolak · tabalong · 2024-11-20.json",
+        "ditolak · tabalong · foto.jpg",
+    ]
+    assert len(runs) == 4
+    negative = by_name["ditolak · balangan · 2024-11-18.xlsx"].state.message
+    assert "[lembar pengamanan, baris 2, kolom personel_tni]" in negative
+    assert "Laporan galat lengkap: " in negative
+    wrong = by_name["ditolak · tabalong · 2024-11-20.json"].state.message
+    assert "63.11.06" in wrong and "kode_kecamatan" in wrong
+    assert sorted(by_name["ditolak · tabalong · foto.jpg"].tags) == [
+        "polda:kalsel",
+        "polres:tabalong",
+    ]
+    # No traceback in any log the server holds.
+    assert logs and not [log.message for log in logs if "Traceback" in log.message]
 
     (artifact,) = artifacts
-    assert artifact.type == "table" and artifact.flow_run_id == run.id
-    (row,) = json.loads(artifact.data)
-    assert row["Polres"] == "Polres Tabalong" and row["Jumlah galat"] == 2
-    assert row["Laporan galat"].endswith(".md")
+    assert artifact.type == "table" and artifact.flow_run_id == ingest.id
+    rows = json.loads(artifact.data)
+    assert [(r["Polres"], r["Berkas"]) for r in rows] == [
+        ("Polres Balangan", "balangan/2024-11-18.xlsx"),
+        ("Polres Tabalong", "tabalong/2024-11-20.json"),
+        ("Polres Tabalong", "tabalong/foto.jpg"),
+    ]
 
-    (event,) = events
+    # One event per rejection: the Polres as resource, its Polda and its own run related.
+    by_file = {e.payload["path"]: e for e in events}
+    assert sorted(by_file) == [r["Berkas"] for r in rows] and len(events) == 3
+    event = by_file["tabalong/2024-11-20.json"]
     assert event.resource.id == "lapsit.polres.tabalong"
     assert event.resource["lapsit.polda"] == "kalsel"
-    assert event.payload["berkas"] == "2024-11-20.json"
-    assert event.payload["jumlah_galat"] == 2
-    # Related to its runs, so that an Automation can link back to them.
+    assert event.payload["jumlah_galat"] == 3
     related = {r.id for r in event.related}
-    assert f"prefect.flow-run.{run.id}" in related
-    assert f"prefect.task-run.{failed.id}" in related
+    assert "lapsit.polda.kalsel" in related
+    assert f"prefect.flow-run.{by_name['ditolak · tabalong · 2024-11-20.json'].id}" in related
+    assert "63.11.06" not in json.dumps(event.payload)  # no cell value in an alert

@@ -95,6 +95,7 @@ def test_cli_report_prints_the_written_paths(prefect_harness, ingested, capsys):
     ],
 )
 def test_cli_report_refuses_unusable_arguments(settings, capsys, args, message):
+    settings.data_dir.mkdir(parents=True)  # a data dir that exists, without an ingest yet
     code = main(["report", *args, "--data-dir", str(settings.data_dir)])
     assert code == 2
     assert message in capsys.readouterr().err

@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 from distributed import Client, LocalCluster
 from prefect.client.orchestration import get_client
-from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
+from prefect.client.schemas.filters import FlowRunFilter
 
 from flows.cli import main
 from flows.ingest import ingest_flow
@@ -86,13 +86,11 @@ def _tables(data: Path) -> dict[str, pl.DataFrame]:
     return {name: frame.sort(frame.columns) for name, frame in frames.items()}
 
 
-async def _task_run_names(flow_run_name: str) -> list[str]:
+async def _task_run_names(flow_run_id) -> list[str]:
     async with get_client() as client:
-        runs = await client.read_flow_runs(
-            flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[flow_run_name]))
+        tasks = await client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id={"any_": [flow_run_id]})
         )
-        (run,) = runs
-        tasks = await client.read_task_runs(flow_run_filter=FlowRunFilter(id={"any_": [run.id]}))
         return [t.name for t in tasks]
 
 
@@ -110,9 +108,13 @@ def test_dask_runner_gives_the_same_tables_as_the_default(
     ingest_flow(data_dir=str(plain))
     with Client(cluster.scheduler_address) as client:
         before = _executed(client)
-        summary = ingest_flow(
-            data_dir=str(spread), task_runner="dask", dask_address=cluster.scheduler_address
+        state = ingest_flow(
+            data_dir=str(spread),
+            task_runner="dask",
+            dask_address=cluster.scheduler_address,
+            return_state=True,
         )
+        summary = state.result()
         ran_on_workers = _executed(client) - before
 
     expected, got = _tables(plain), _tables(spread)
@@ -127,7 +129,7 @@ def test_dask_runner_gives_the_same_tables_as_the_default(
     )
 
     # Every validation chunk was a Prefect task run of this flow run, executed on a worker.
-    names = asyncio.run(_task_run_names(f"ingest {spread}"))
+    names = asyncio.run(_task_run_names(state.state_details.flow_run_id))
     chunks = sum(
         -(-len(batch) // CHUNK)
         for batch in discover.batches_of(

@@ -1,11 +1,10 @@
 """How each submission's outcome is shown to Polda staff: messages, events, artifact rows."""
 
+import datetime as dt
 import json
+import uuid
 from collections import Counter
 
-import pytest
-
-from lapsit.errors import SubmissionRejected
 from lapsit.galat import make
 from lapsit.ingest import verdicts
 
@@ -36,8 +35,8 @@ REJECTED_ERRORS = (
 )
 
 
-def test_rejection_message_names_the_first_errors_in_workbook_order_without_nrp():
-    message = verdicts.rejection_message(_verdict("ditolak", REJECTED_ERRORS))
+def test_rejection_message_names_the_first_errors_in_workbook_order_without_nrp(tmp_path):
+    message = verdicts.rejection_message(_verdict("ditolak", REJECTED_ERRORS), tmp_path)
     lines = message.splitlines()
     assert lines[0] == f"Submisi tabalong/{TANGGAL}.json ditolak: 4 kesalahan."
     # Errors only (the warning is left out), sheet order then row: pengamanan before netralitas.
@@ -45,27 +44,51 @@ def test_rejection_message_names_the_first_errors_in_workbook_order_without_nrp(
     assert lines[2].startswith("2. [lembar pengamanan, baris 3, kolom personel_tni]")
     assert lines[3].startswith("3. [lembar netralitas, baris 2, kolom nrp]")
     assert lines[4] == "... dan 1 kesalahan lain."
-    assert lines[5].endswith(".json.abababab.md")
+    assert lines[5] == (
+        f"Laporan galat lengkap: {tmp_path}/reports/galat/tabalong/{TANGGAL}.json.abababab.md"
+    )
     assert NRP not in message and "******234" in message
 
 
-def test_check_raises_only_for_a_rejection():
-    for status in ("diterima", "digantikan", "duplikat"):
-        assert verdicts.check(_verdict(status)) == status
-    with pytest.raises(SubmissionRejected, match="4 kesalahan"):
-        verdicts.check(_verdict("ditolak", REJECTED_ERRORS))
+def test_state_name_says_what_happened_at_a_glance():
+    assert verdicts.state_name(Counter({"diterima": 9, "ditolak": 3})) == "Selesai · 3 ditolak"
+    assert verdicts.state_name(Counter({"diterima": 9, "duplikat": 1})) == (
+        "Selesai · semua diterima"
+    )
+    assert verdicts.state_name(Counter({"dilewati": 40})) == "Selesai · tidak ada berkas baru"
+
+
+def test_ingest_run_name_is_the_polda_and_the_local_time_never_a_path():
+    now = dt.datetime(2024, 11, 27, 12, 1, tzinfo=dt.UTC)
+    assert verdicts.ingest_run_name(["kalsel"], "Asia/Makassar", now) == (
+        "ingest · kalsel · 27/11 20.01 WITA"
+    )
+    assert verdicts.ingest_run_name(["sumsel", "jambi"], "Asia/Jakarta", now) == (
+        "ingest · sumsel, jambi · 27/11 19.01 WIB"
+    )
+    assert verdicts.ingest_run_name([], None, now) == "ingest · semua kotak masuk · 27/11 12.01 UTC"
 
 
 def test_event_and_artifact_row_of_a_rejection(ref, tmp_path):
     v = _verdict("ditolak", REJECTED_ERRORS)
-    event = verdicts.rejection_event(v, ref, tmp_path)
+    r = verdicts.rejection(v, ref, tmp_path)
+    assert r.run_name == f"ditolak · tabalong · {TANGGAL}.json"
+    assert r.tags == ["polres:tabalong", "polda:kalsel"]
+    assert r.message == verdicts.rejection_message(v, tmp_path)
+    event = verdicts.rejection_event(r)
     assert event["event"] == "lapsit.submisi.ditolak"
+    assert event["id"] == uuid.UUID(r.event_id)
+    assert event["related"] == [
+        {"prefect.resource.id": "lapsit.polda.kalsel", "prefect.resource.role": "polda"}
+    ]
     assert event["resource"]["prefect.resource.id"] == "lapsit.polres.tabalong"
     assert event["resource"]["prefect.resource.name"] == "Polres Tabalong"
     assert event["resource"]["lapsit.polda"] == "kalsel"
     assert event["payload"]["jumlah_galat"] == 4
     assert event["payload"]["laporan_galat"] == str(tmp_path / v.error_report)
-    assert NRP not in json.dumps(event)
+    assert NRP not in json.dumps(event, default=str)
+    # No cell value in an event: an alert built from it cannot leak one.
+    assert "63.11.06" not in json.dumps(event, default=str)
     rows = verdicts.rejected_rows([v, _verdict("diterima")], ref, tmp_path)
     assert [(r["Polres"], r["Berkas"], r["Jumlah galat"]) for r in rows] == [
         ("Polres Tabalong", f"tabalong/{TANGGAL}.json", 4)

@@ -15,6 +15,7 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import (
     FlowRunFilter,
     FlowRunFilterId,
+    FlowRunFilterParentFlowRunId,
     LogFilter,
     LogFilterFlowRunId,
 )
@@ -32,12 +33,20 @@ def _message(state) -> str:
 
 
 async def _everything_shown(flow_run_ids: list) -> list[str]:
-    """Names, state messages, artifacts and logs of the flow runs and their task runs."""
+    """Names, state messages, artifacts and logs of the flow runs, their subflow runs (one per
+    rejected file) and their task runs."""
     texts: list[str] = []
     async with get_client() as client:
+        children = await client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(
+                parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=flow_run_ids)
+            )
+        )
+        assert children, "the rejected file has its own flow run"
+        flow_run_ids = [*flow_run_ids, *(c.id for c in children)]
         ids = FlowRunFilterId(any_=flow_run_ids)
         for run in await client.read_flow_runs(flow_run_filter=FlowRunFilter(id=ids)):
-            texts += [run.name, str(run.parameters), _message(run.state)]
+            texts += [run.name, str(run.parameters), _message(run.state), *run.tags]
         for task in await client.read_task_runs(flow_run_filter=FlowRunFilter(id=ids)):
             texts += [task.name, _message(task.state)]
         for artifact in await client.read_artifacts(flow_run_filter=FlowRunFilter(id=ids)):
