@@ -1,8 +1,8 @@
 """The `lapsit` command line (SPEC §6): one module per group of commands.
 
 `files` (validate, template) works without Prefect; `runs` (ingest, report,
-nightly, demo, serve) runs the Prefect flows. Help texts and messages are in
-Bahasa Indonesia; an expected failure (`lapsit.errors.LapsitError`) prints its
+nightly, demo, serve) runs the Prefect flows; `portal` (portal, akun) serves the web
+portal and keeps its accounts. Help texts and messages are in Bahasa Indonesia; an expected failure (`lapsit.errors.LapsitError`) prints its
 message and exits with its code, never a traceback.
 """
 
@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 
-from flows.cli import files, runs
+from flows.cli import files, portal, runs
 from flows.cli.common import (
     EXIT_FAILED,
     EXIT_INVALID,
@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     data_dir = data_dir_option()
     files.register(sub, data_dir)
     runs.register(sub, data_dir, runner_options())
+    portal.register(sub, data_dir)
     return parser
 
 

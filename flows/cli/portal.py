@@ -1,0 +1,154 @@
+"""`lapsit portal` (the web application of SPEC §7) and `lapsit akun` (its accounts)."""
+
+import argparse
+import sys
+
+from flows.cli.common import EXIT_OK, EXIT_USAGE, settings_of
+from lapsit.clock import local_stamp
+from lapsit.errors import UsageError
+from lapsit.reference import load_reference
+
+
+def cmd_portal(args: argparse.Namespace) -> int:
+    """Serve the portal on one address until stopped (Ctrl+C)."""
+    settings = settings_of(args)
+    if not settings.data_dir.is_dir():
+        print(
+            f"Folder data {settings.data_dir} tidak ada. Buat akun dahulu (lapsit akun tambah) "
+            "atau sebutkan folder yang benar dengan --data-dir.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    import uvicorn
+
+    from lapsit.portal.app import create_app
+
+    app = create_app(settings, load_reference(settings.catalog.reference_dir))
+    print(f"Portal lapsit berjalan di http://{args.host}:{args.port}/ (hentikan dengan Ctrl+C)")
+    print(f"Folder data: {settings.data_dir}")
+    # Proxy headers are applied by the app itself, only from LAPSIT_PORTAL_PROXY.
+    uvicorn.run(
+        app, host=args.host, port=args.port, proxy_headers=False, log_level="warning",
+        server_header=False,
+    )  # fmt: skip
+    return EXIT_OK
+
+
+def _engine(args: argparse.Namespace):
+    from lapsit.portal.db import connect
+
+    settings = settings_of(args)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)  # SPEC §6: akun creates it
+    return settings, connect(settings)
+
+
+def _password(args: argparse.Namespace) -> tuple[str, bool]:
+    """(password, generated): one line of standard input with --kata-sandi-stdin, else new."""
+    from lapsit.portal.accounts import new_password
+
+    if args.kata_sandi_stdin:
+        line = sys.stdin.readline().rstrip("\r\n")
+        if not line:
+            raise UsageError("Tidak ada kata sandi di masukan standar.")
+        return line, False
+    return new_password(), True
+
+
+def cmd_akun_tambah(args: argparse.Namespace) -> int:
+    from lapsit.portal.accounts import add_account
+
+    settings, engine = _engine(args)
+    ref = load_reference(settings.catalog.reference_dir)
+    password, generated = _password(args)
+    account = add_account(
+        engine, ref, args.nama, password, kode_polres=args.polres, kode_polda=args.polda
+    )
+    where = f"operator Polres {account.kode_polres}" if args.polres else f"staf Polda {args.polda}"
+    print(f"Akun {account.nama} dibuat ({where}).")
+    if generated:
+        print(f"Kata sandi (hanya ditampilkan sekali ini): {password}")
+    return EXIT_OK
+
+
+def cmd_akun_daftar(args: argparse.Namespace) -> int:
+    from lapsit.portal.accounts import STAFF, list_accounts
+
+    settings, engine = _engine(args)
+    ref = load_reference(settings.catalog.reference_dir)
+    rows = list_accounts(engine)
+    if not rows:
+        print("Belum ada akun.")
+    zones = ref.zones()
+    for r in rows:
+        if r["peran"] == STAFF:
+            role, zone = f"staf Polda {r['kode_polda']}", None
+        else:
+            role, zone = f"operator Polres {r['kode_polres']}", zones.get(r["kode_polres"])
+        made = local_stamp(r["dibuat_pada"], zone or _polda_zone(ref, r["kode_polda"]))
+        print(f"{r['nama']}\t{role}\tdibuat {made}")
+    return EXIT_OK
+
+
+def _polda_zone(ref, kode_polda: str) -> str | None:
+    rows = ref.polres.filter(ref.polres["kode_polda"] == kode_polda)["zona_waktu"]
+    return rows.mode().sort()[0] if len(rows) else None
+
+
+def cmd_akun_hapus(args: argparse.Namespace) -> int:
+    from lapsit.portal.accounts import remove_account
+
+    _, engine = _engine(args)
+    remove_account(engine, args.nama)
+    print(f"Akun {args.nama} dihapus; catatan auditnya tetap disimpan.")
+    return EXIT_OK
+
+
+def cmd_akun_sandi(args: argparse.Namespace) -> int:
+    from lapsit.portal.accounts import set_password
+
+    _, engine = _engine(args)
+    password, generated = _password(args)
+    set_password(engine, args.nama, password)
+    print(f"Kata sandi akun {args.nama} diganti; sesi yang sedang masuk berakhir.")
+    if generated:
+        print(f"Kata sandi baru (hanya ditampilkan sekali ini): {password}")
+    return EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction, data_dir: argparse.ArgumentParser) -> None:
+    """Add `portal` and `akun tambah|daftar|hapus|sandi` to the parser."""
+    p = sub.add_parser(
+        "portal",
+        parents=[data_dir],
+        help="jalankan portal web untuk operator Polres dan staf Polda",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="alamat yang didengarkan (bawaan 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8080, help="port (bawaan 8080)")
+    p.set_defaults(func=cmd_portal)
+
+    akun = sub.add_parser("akun", help="kelola akun portal")
+    actions = akun.add_subparsers(dest="aksi", required=True, metavar="tambah|daftar|hapus|sandi")
+    stdin = argparse.ArgumentParser(add_help=False)
+    stdin.add_argument(
+        "--kata-sandi-stdin",
+        action="store_true",
+        help="baca kata sandi dari satu baris masukan standar (bawaan: dibuatkan dan dicetak sekali)",
+    )
+    p = actions.add_parser(
+        "tambah", parents=[data_dir, stdin], help="buat akun operator Polres atau staf Polda"
+    )
+    p.add_argument("nama", help="nama akun, misalnya op-balangan")
+    role = p.add_mutually_exclusive_group(required=True)
+    role.add_argument("--polres", help="kode Polres: akun operator Polres itu")
+    role.add_argument("--polda", help="kode Polda: akun staf Polda itu")
+    p.set_defaults(func=cmd_akun_tambah)
+    p = actions.add_parser("daftar", parents=[data_dir], help="tampilkan semua akun")
+    p.set_defaults(func=cmd_akun_daftar)
+    p = actions.add_parser(
+        "hapus", parents=[data_dir], help="hapus akun (catatan auditnya tetap disimpan)"
+    )
+    p.add_argument("nama")
+    p.set_defaults(func=cmd_akun_hapus)
+    p = actions.add_parser("sandi", parents=[data_dir, stdin], help="ganti kata sandi akun")
+    p.add_argument("nama")
+    p.set_defaults(func=cmd_akun_sandi)
