@@ -8,7 +8,9 @@ declaration here says everything else about it, and every part of lapsit reads
 it from here:
 
 - `severity` and `message` (Bahasa Indonesia; placeholders `{value}`, `{column}`,
-  `{hint}`): the error objects of `lapsit.galat`;
+  `{hint}`, and the words for where a problem is, `{lembar}`, `{kolom}`, `{baris}`,
+  `{bagian}`, `{judul}` (capitalised: `{Lembar}`, ...), which a workbook and a JSON file
+  say differently: `WHERE_WORDS`): the error objects of `lapsit.galat`;
 - `column` and `value` (model rules): which column a failing row is reported on
   (the one the operator should change) and which of its fields is shown;
 - `hint`: the words added to the message for one failing case;
@@ -25,12 +27,40 @@ reader raises has exactly one declaration, and that every declaration is used.
 """
 
 import difflib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 ERROR = "error"
 WARNING = "warning"
+
+# The words a message uses for where a problem is: a workbook has sheets, header rows and
+# rows; a JSON file has keys and objects (the `sheet`, `row` and `column` fields of an
+# error keep their meaning of SPEC §3 in both).
+WHERE_WORDS: dict[str, dict[str, str]] = {
+    "xlsx": {
+        "lembar": "lembar",
+        "kolom": "kolom",
+        "baris": "baris",
+        "bagian": "lembar",
+        "judul": "baris judul (baris 1)",
+    },
+    "json": {
+        "lembar": "kunci",
+        "kolom": "kunci",
+        "baris": "objek",
+        "bagian": "bagian",
+        "judul": "setiap objek",
+    },
+}
+
+
+def where_words(fmt: str) -> dict[str, str]:
+    """The words of WHERE_WORDS for a format (a workbook's for any other), also capitalised."""
+    words = WHERE_WORDS.get(fmt, WHERE_WORDS["xlsx"])
+    return words | {k.capitalize(): v[:1].upper() + v[1:] for k, v in words.items()}
+
 
 # Where a rule is checked.
 MODEL = "model"  # a named check of a pandera model (the rule id is the check's name)
@@ -167,7 +197,7 @@ _DECLARED: list[Rule] = [
     Rule(
         "berkas_rusak",
         ERROR,
-        "Berkas tidak dapat dibaca ({hint}). Simpan ulang sebagai .xlsx dari Excel "
+        "Berkas tidak dapat dibaca: {hint}. Simpan ulang sebagai .xlsx dari Excel "
         "atau periksa isi JSON, lalu kirim ulang.",
         FILE,
     ),
@@ -180,7 +210,7 @@ _DECLARED: list[Rule] = [
     Rule(
         "baris_terlalu_banyak",
         ERROR,
-        "Lembar ini berisi {value} baris; batasnya {hint}. Kirim hanya laporan satu hari.",
+        "{Bagian} ini berisi {value} {baris}; batasnya {hint}. Kirim hanya laporan satu hari.",
         FILE,
     ),
     Rule(
@@ -193,46 +223,46 @@ _DECLARED: list[Rule] = [
     Rule(
         "kunci_ganda",
         ERROR,
-        "Nama '{value}' ditulis lebih dari sekali (kunci atau kolom ganda), sehingga tidak jelas "
+        "Nama '{value}' ditulis lebih dari sekali ({kolom} ganda), sehingga tidak jelas "
         "nilai mana yang dimaksud. Hapus salah satunya, lalu kirim ulang.",
         FILE,
     ),
     Rule(
         "lembar_wajib",
         ERROR,
-        "Lembar '{hint}' tidak ada. Tambahkan lembar '{hint}' sesuai templat.",
+        "{Lembar} '{hint}' tidak ada. Tambahkan {lembar} '{hint}' sesuai templat.",
         FILE,
     ),
     Rule(
         "lembar_tidak_dikenal",
         ERROR,
-        "Lembar '{value}' tidak dikenal. Gunakan hanya lembar: {hint}.",
+        "{Lembar} '{value}' tidak dikenal. Gunakan hanya {lembar}: {hint}.",
         FILE,
     ),
     Rule(
         "kolom_wajib",
         ERROR,
-        "Kolom '{column}' tidak ada. Tambahkan kolom '{column}' pada baris judul (baris 1).",
+        "{Kolom} '{column}' tidak ada. Tambahkan {kolom} '{column}' pada {judul}.",
         FILE,
     ),
     Rule(
         "kolom_tidak_dikenal",
         ERROR,
-        "Kolom '{value}' tidak dikenal di lembar ini.{hint} Hapus kolom itu atau "
+        "{Kolom} '{value}' tidak dikenal di {bagian} ini.{hint} Hapus {kolom} itu atau "
         "perbaiki namanya sesuai templat.",
         FILE,
     ),
     Rule(
         "lembar_kosong",
         ERROR,
-        "Lembar '{hint}' tidak berisi data. Isi minimal satu baris.",
+        "{Lembar} '{hint}' tidak berisi data. Isi minimal satu {baris}.",
         FILE,
     ),
     # --- cell values ---------------------------------------------------------------------
     Rule(
         "wajib_diisi",
         ERROR,
-        "Kolom '{column}' wajib diisi.",
+        "{Kolom} '{column}' wajib diisi.",
         BUILTIN,
         check="not_nullable",
         curated=lambda c: (
@@ -244,15 +274,16 @@ _DECLARED: list[Rule] = [
     Rule(
         "bilangan_bulat",
         ERROR,
-        "Nilai '{value}' pada kolom '{column}' bukan bilangan bulat. Isi dengan angka bulat, "
-        "misalnya 12.",
+        "Nilai '{value}' pada {kolom} '{column}' bukan bilangan bulat. Isi dengan angka bulat, "
+        "misalnya 12.{hint}",
         CAST,
         kind="int",
+        hint=lambda c: _thousands(str(c.value)),
     ),
     Rule(
         "tidak_negatif",
         ERROR,
-        "Nilai {value} pada kolom '{column}' tidak boleh negatif. Isi dengan 0 atau lebih.",
+        "Nilai {value} pada {kolom} '{column}' tidak boleh negatif. Isi dengan 0 atau lebih.",
         BUILTIN,
         doc="≥ {minimum}",
         check="greater_than_or_equal_to",
@@ -265,7 +296,7 @@ _DECLARED: list[Rule] = [
     Rule(
         "format_tanggal",
         ERROR,
-        "Nilai '{value}' pada kolom '{column}' bukan tanggal. Tulis seperti 20/11/2024 "
+        "Nilai '{value}' pada {kolom} '{column}' bukan tanggal. Tulis seperti 20/11/2024 "
         "atau 2024-11-20.",
         CAST,
         kind="date",
@@ -273,7 +304,7 @@ _DECLARED: list[Rule] = [
     Rule(
         "format_waktu",
         ERROR,
-        "Nilai '{value}' pada kolom '{column}' bukan tanggal dan jam. Tulis seperti "
+        "Nilai '{value}' pada {kolom} '{column}' bukan tanggal dan jam. Tulis seperti "
         "20/11/2024 14:30 atau 2024-11-20 14:30.",
         CAST,
         kind="datetime",
@@ -281,7 +312,7 @@ _DECLARED: list[Rule] = [
     Rule(
         "pilihan",
         ERROR,
-        "Nilai '{value}' pada kolom '{column}' tidak ada dalam daftar pilihan.{hint}",
+        "Nilai '{value}' pada {kolom} '{column}' tidak ada dalam daftar pilihan.{hint}",
         BUILTIN,
         check="isin",
         hint=lambda c: did_you_mean(str(c.value), c.choices) + options(c.choices),
@@ -294,7 +325,7 @@ _DECLARED: list[Rule] = [
     Rule(
         "pilihan_daftar",
         ERROR,
-        "Daftar '{value}' pada kolom '{column}' memuat nilai di luar pilihan.{hint}",
+        "Daftar '{value}' pada {kolom} '{column}' memuat nilai di luar pilihan.{hint}",
         MODEL,
         doc="setiap nilai ada dalam daftar pilihan",
         column="faktor_kerawanan",
@@ -332,7 +363,7 @@ _DECLARED: list[Rule] = [
     Rule(
         "panjang_teks",
         ERROR,
-        "Teks pada kolom '{column}' harus {min_length} sampai {max_length} karakter.",
+        "Teks pada {kolom} '{column}' harus {min_length} sampai {max_length} karakter.",
         BUILTIN,
         doc="{min_length}–{max_length} karakter",
         check="str_length",
@@ -352,14 +383,14 @@ _DECLARED: list[Rule] = [
         "kecamatan_ambigu",
         ERROR,
         "Nama kecamatan '{value}' cocok dengan lebih dari satu kecamatan ({hint}). "
-        "Isi kolom kode_kecamatan.",
+        "Isi {kolom} kode_kecamatan.",
         FILE,
     ),
     # --- rules of the models (pandera check names) ---------------------------------------
     Rule(
         "laporan_satu_baris",
         ERROR,
-        "Lembar 'laporan' harus berisi tepat satu baris. Hapus baris tambahan.",
+        "{Lembar} 'laporan' harus berisi tepat satu {baris}. Hapus {baris} tambahan.",
         MODEL,
         doc="lembar ini berisi tepat satu baris",
     ),
@@ -406,7 +437,7 @@ _DECLARED: list[Rule] = [
     Rule(
         "tanggal_masa_depan",
         ERROR,
-        "Tanggal laporan {value} belum terjadi (setelah {hint}). Periksa kolom tanggal.",
+        "Tanggal laporan {value} belum terjadi (setelah {hint}). Periksa {kolom} tanggal.",
         MODEL,
         doc="tidak setelah hari berkas diterima, menurut waktu setempat Polres",
         column="tanggal",
@@ -416,7 +447,7 @@ _DECLARED: list[Rule] = [
     Rule(
         "tanggal_di_luar_tahapan",
         WARNING,
-        "Tanggal laporan {value} berada di luar jadwal tahapan ({hint}). Periksa kolom "
+        "Tanggal laporan {value} berada di luar jadwal tahapan ({hint}). Periksa {kolom} "
         "kode_tahapan.",
         MODEL,
         doc="tanggal laporan berada dalam jadwal tahapan",
@@ -442,7 +473,7 @@ _DECLARED: list[Rule] = [
     Rule(
         "kecamatan_unik",
         ERROR,
-        "Kecamatan {value} sudah dilaporkan pada baris sebelumnya. Gabungkan menjadi satu baris.",
+        "Kecamatan {value} sudah dilaporkan pada {baris} sebelumnya. Gabungkan menjadi satu {baris}.",
         MODEL,
         doc="setiap kecamatan hanya satu baris",
         column="kode_kecamatan",
@@ -452,7 +483,7 @@ _DECLARED: list[Rule] = [
     Rule(
         "satgas_unik",
         ERROR,
-        "Satgas '{value}' sudah dilaporkan pada baris sebelumnya. Gabungkan menjadi satu baris.",
+        "Satgas '{value}' sudah dilaporkan pada {baris} sebelumnya. Gabungkan menjadi satu {baris}.",
         MODEL,
         doc="setiap Satgas hanya satu baris",
         column="satgas",
@@ -462,7 +493,7 @@ _DECLARED: list[Rule] = [
     Rule(
         "sarana_unik",
         ERROR,
-        "Sarana '{value}' sudah dilaporkan pada baris sebelumnya. Gabungkan menjadi satu baris.",
+        "Sarana '{value}' sudah dilaporkan pada {baris} sebelumnya. Gabungkan menjadi satu {baris}.",
         MODEL,
         doc="setiap sarana hanya satu baris",
         column="sarana",
@@ -473,7 +504,7 @@ _DECLARED: list[Rule] = [
         "total_satgas",
         WARNING,
         "Jumlah personel seluruh Satgas ({value}) berbeda dengan jumlah personel_polri di "
-        "lembar pengamanan ({hint}).",
+        "{bagian} pengamanan ({hint}).",
         MODEL,
         doc="jumlah personel seluruh Satgas sama dengan jumlah personel_polri di lembar pengamanan",
         column="personel",
@@ -491,7 +522,7 @@ _DECLARED: list[Rule] = [
     Rule(
         "temuan_setelah_laporan",
         ERROR,
-        "Tanggal temuan {value} setelah tanggal laporan. Periksa kolom tanggal_temuan.",
+        "Tanggal temuan {value} setelah tanggal laporan. Periksa {kolom} tanggal_temuan.",
         MODEL,
         doc="tidak setelah tanggal laporan",
         column="tanggal_temuan",
@@ -500,7 +531,7 @@ _DECLARED: list[Rule] = [
     Rule(
         "sanksi_wajib",
         ERROR,
-        "Kasus berstatus 'terbukti' wajib mengisi kolom sanksi.",
+        "Kasus berstatus 'terbukti' wajib mengisi {kolom} sanksi.",
         MODEL,
         doc="wajib diisi bila status 'terbukti'",
         column="sanksi",
@@ -545,6 +576,19 @@ _DECLARED: list[Rule] = [
         hint=lambda c: c.check,
     ),
 ]
+
+
+# `1.234`: digits grouped in threes by dots, as Indonesian writes thousands. Not a whole
+# number for the cast (`1.000` is a thousand to the operator, never 1), and hinted.
+THOUSANDS = r"^[+-]?\d{1,3}(?:\.\d{3})+$"
+_THOUSANDS = re.compile(THOUSANDS)
+
+
+def _thousands(text: str) -> str:
+    """A hint for a whole number written with thousands dots (`1.234`), else nothing."""
+    if not _THOUSANDS.match(text.strip()):
+        return ""
+    return f" Jika maksudnya {text.strip().replace('.', '')}, tulis tanpa titik pemisah ribuan."
 
 
 def _list_regex(choices: Sequence[str]) -> str:

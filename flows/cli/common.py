@@ -28,10 +28,11 @@ def iso_date(text: str) -> str:
     )
 
 
-def print_galat(errors: list[Galat]) -> None:
-    """Every error and warning as a line, where it is first (`lapsit.galat.describe`)."""
+def print_galat(errors: list[Galat], fmt: str = "xlsx") -> None:
+    """Every error and warning as a line, where it is first (`lapsit.galat.describe`), in the
+    words of the file's format (`fmt`: a JSON file has keys and objects)."""
     for g in errors:
-        print(f"{'KESALAHAN' if g.severity == ERROR else 'PERINGATAN'} {describe(g)}")
+        print(f"{'KESALAHAN' if g.severity == ERROR else 'PERINGATAN'} {describe(g, fmt)}")
 
 
 def data_dir_option() -> argparse.ArgumentParser:
