@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from lapsit.galat import NRP_LIKE
@@ -183,7 +184,12 @@ async def receive_form(
     except Exception as exc:
         form.close()
         form.out.discard()
-        raise exc if isinstance(exc, BadForm) else BadForm("badan permintaan rusak") from exc
+        if isinstance(exc, BadForm):
+            raise
+        if isinstance(exc, MultipartParseError) and "header" in str(exc).lower():
+            # python-multipart's own limit on a part's header lines (4 KiB).
+            raise BadForm("nama berkas atau kepala formulir terlalu panjang") from exc
+        raise BadForm("badan permintaan rusak") from exc
     if form.out.staged is not None and not form.out.sha256:
         form.close()
         form.out.discard()
