@@ -25,7 +25,7 @@ from schemas.sections import CURATED_SECTIONS
 # Status -> (the word shown, a sign beside it): never told by colour alone.
 STATUS = {
     "tepat_waktu": ("Tepat waktu", "✔"),
-    "terlambat": ("Terlambat", "⏱"),
+    "terlambat": ("Terlambat", "!"),
     "ditolak": ("Ditolak", "✖"),
     "terkirim": ("Terkirim, menunggu ingest", "⇪"),
     "tidak_lapor": ("Belum melapor", "…"),
