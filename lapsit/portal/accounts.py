@@ -30,7 +30,11 @@ LOCKED_FOR = dt.timedelta(minutes=15)
 NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 10
 
-_hasher = PasswordHasher()
+# Argon2id with OWASP's minimum parameters (19 MiB, 2 passes, 1 lane): every API request
+# checks a password (HTTP Basic), and argon2-cffi's default (64 MiB, 3 passes, 4 lanes)
+# took most of a second per check on a busy 2-core server. Each hash records its own
+# parameters, so hashes made with others still verify.
+_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 # Verified when the account does not exist, so that a wrong name costs as long as a wrong password.
 _DUMMY = _hasher.hash(secrets.token_hex(16))
 
