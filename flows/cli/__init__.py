@@ -2,8 +2,9 @@
 
 `files` (validate, template) works without Prefect; `runs` (ingest, report,
 nightly, demo, serve) runs the Prefect flows; `portal` (portal, akun) serves the web
-portal and keeps its accounts. Help texts and messages are in Bahasa Indonesia; an expected failure (`lapsit.errors.LapsitError`) prints its
-message and exits with its code, never a traceback.
+portal and keeps its accounts. Help texts and messages are in Bahasa Indonesia; an
+expected failure (`lapsit.errors.LapsitError`) prints its message and exits with its
+code, never a traceback.
 """
 
 import argparse

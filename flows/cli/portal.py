@@ -1,6 +1,7 @@
 """`lapsit portal` (the web application of SPEC §7) and `lapsit akun` (its accounts)."""
 
 import argparse
+import logging
 import sys
 
 from flows.cli.common import EXIT_OK, EXIT_USAGE, settings_of
@@ -23,6 +24,9 @@ def cmd_portal(args: argparse.Namespace) -> int:
 
     from lapsit.portal.app import create_app
 
+    # The reader's detail on unreadable files (never shown to an operator) goes to this log.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
+    logging.getLogger("lapsit").setLevel(logging.INFO)
     app = create_app(settings, load_reference(settings.catalog.reference_dir))
     print(f"Portal lapsit berjalan di http://{args.host}:{args.port}/ (hentikan dengan Ctrl+C)")
     print(f"Folder data: {settings.data_dir}")

@@ -3,6 +3,7 @@
 import datetime as dt
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,8 @@ import pytest
 
 from lapsit.ingest.run import run_ingest
 from lapsit.portal.audit import entries
+from lapsit.portal.board import board
+from lapsit.portal.context import Portal
 from lapsit.portal.db import connect
 from lapsit.storage.registry import read_registry
 from tests.builders import TANGGAL, valid_sections, write
@@ -185,3 +188,41 @@ def test_lapsit_ingest_after_uploads_gives_the_verdicts_outcomes(portal_settings
     _compare_with_registry(running, verdicts)
     registry = read_registry(portal_settings.catalog.tables)
     assert registry.filter(pl.col("tanggal") == TANGGAL).height == 3  # the .csv has no date
+
+
+def _delivered_at(path: Path, local: dt.datetime) -> None:
+    """Give a stored upload the delivery time (WITA) a test needs."""
+    stamp = local.replace(tzinfo=dt.timezone(dt.timedelta(hours=8))).timestamp()
+    os.utime(path, (stamp, stamp))
+
+
+def test_the_board_shows_each_polres_with_its_status_and_first_error(live, tmp_path, ref):
+    day = TANGGAL
+    with live.client("op-balangan") as client:
+        good = post(client, "b.xlsx", write(tmp_path / "b.xlsx", valid_sections()).read_bytes())
+    with live.client("op-tapin") as client:  # Balangan's kecamatan in Tapin's report
+        bad = post(
+            client, "t.xlsx", write(tmp_path / "t.xlsx", valid_sections("tapin")).read_bytes()
+        )
+    _delivered_at(live.raw / "balangan" / good.json()["berkas"], dt.datetime(2024, 11, 20, 19, 5))
+    _delivered_at(live.raw / "tapin" / bad.json()["berkas"], dt.datetime(2024, 11, 20, 21, 0))
+    run_ingest(live.settings, ref)
+    with live.client("staf-kalsel") as client:
+        data = write(tmp_path / "k.json", valid_sections("banjar")).read_bytes()
+        waiting = post(client, "k.json", data, kode_polres="banjar").json()
+    _delivered_at(live.raw / "banjar" / waiting["berkas"], dt.datetime(2024, 11, 20, 20, 30))
+    portal = Portal(live.settings, ref, connect(live.settings))
+    today = board(portal, "kalsel", day)
+    rows = {r["kode_polres"]: r for r in today.rows}
+    assert len(rows) == 13 and "ogan-ilir" not in rows
+    assert (rows["balangan"]["status"], rows["balangan"]["waktu_terima"]) == (
+        "tepat_waktu",
+        "19.05 WITA",
+    )
+    assert rows["tapin"]["status"] == "ditolak"
+    assert rows["tapin"]["galat_pertama"].startswith("lembar pengamanan, baris 2, kolom ")
+    assert rows["banjar"]["status"] == "terkirim"
+    assert rows["banjar"]["waktu_terima"] == "20.30 WITA"
+    assert rows["tabalong"]["status"] == "tidak_lapor" and rows["tabalong"]["label"]
+    assert today.count("tidak_lapor") == 10 and today.batas_waktu == "20.00 WITA"
+    assert all(r["tanda"] and r["label"] for r in today.rows)  # never by colour alone
