@@ -2,6 +2,7 @@
 
 import argparse
 import logging
+import socket
 import sys
 
 from flows.cli.common import EXIT_OK, EXIT_USAGE, settings_of
@@ -22,6 +23,14 @@ def cmd_portal(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     import uvicorn
 
+    if not _free(args.host, args.port):
+        print(
+            f"Alamat {args.host}:{args.port} sudah dipakai program lain. Pilih port lain "
+            "dengan --port.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+
     from lapsit.portal.app import create_app
 
     # The reader's detail on unreadable files (never shown to an operator) goes to this log.
@@ -36,6 +45,17 @@ def cmd_portal(args: argparse.Namespace) -> int:
         server_header=False,
     )  # fmt: skip
     return EXIT_OK
+
+
+def _free(host: str, port: int) -> bool:
+    """Whether the portal could listen there (uvicorn would say so only in English)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 def _engine(args: argparse.Namespace):
@@ -76,6 +96,7 @@ def cmd_akun_tambah(args: argparse.Namespace) -> int:
 
 def cmd_akun_daftar(args: argparse.Namespace) -> int:
     from lapsit.portal.accounts import STAFF, list_accounts
+    from lapsit.report.stage import polda_scope
 
     settings, engine = _engine(args)
     ref = load_reference(settings.catalog.reference_dir)
@@ -88,14 +109,9 @@ def cmd_akun_daftar(args: argparse.Namespace) -> int:
             role, zone = f"staf Polda {r['kode_polda']}", None
         else:
             role, zone = f"operator Polres {r['kode_polres']}", zones.get(r["kode_polres"])
-        made = local_stamp(r["dibuat_pada"], zone or _polda_zone(ref, r["kode_polda"]))
-        print(f"{r['nama']}\t{role}\tdibuat {made}")
+        zone = zone or polda_scope(ref, r["kode_polda"]).zona_waktu
+        print(f"{r['nama']}\t{role}\tdibuat {local_stamp(r['dibuat_pada'], zone)}")
     return EXIT_OK
-
-
-def _polda_zone(ref, kode_polda: str) -> str | None:
-    rows = ref.polres.filter(ref.polres["kode_polda"] == kode_polda)["zona_waktu"]
-    return rows.mode().sort()[0] if len(rows) else None
 
 
 def cmd_akun_hapus(args: argparse.Namespace) -> int:

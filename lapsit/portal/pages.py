@@ -13,7 +13,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
-from lapsit.clock import local_stamp, today_in
+from lapsit.clock import local_stamp
 from lapsit.galat import ERROR, WARNING, Galat
 from lapsit.ingest.error_report import context as report_context
 from lapsit.portal import accounts, audit
@@ -153,7 +153,7 @@ def template_download(
 ) -> FileResponse:
     """Today's Excel template of the Polres (the generator of `lapsit template`)."""
     kode = writable(account, polres or account.kode_polres, p)
-    day = template_date(p.ref, kode, today_in(p.ref.zone_of(kode)))
+    day = template_date(p.ref, kode)  # today, in the Polres's time zone
     p.catalog.upload_staging.mkdir(parents=True, exist_ok=True)
     path = p.catalog.upload_staging / f"templat-{secrets.token_hex(8)}.xlsx"
     write_template(path, p.ref, kode, day)

@@ -72,3 +72,15 @@ def test_help_is_in_bahasa_indonesia(capsys):
     assert code == EXIT_OK and "alamat yang didengarkan" in out
     code, out, _ = run(capsys, "akun", "tambah", "--help")
     assert "kode Polres: akun operator Polres itu" in out
+
+
+def test_portal_on_a_port_in_use_says_so_in_indonesian(tmp_path, capsys):
+    import socket
+
+    (tmp_path / "d").mkdir()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        code, _, err = run(capsys, "portal", "--port", port, "--data-dir", str(tmp_path / "d"))
+    assert code == EXIT_USAGE and "sudah dipakai" in err
