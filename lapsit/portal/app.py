@@ -8,14 +8,17 @@ framed or from loading anything from elsewhere.
 """
 
 import datetime as dt
+import http
 import logging
 import os
 import secrets
 import tempfile
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
@@ -42,6 +45,16 @@ PAGE_HEADERS = {
     "referrer-policy": "same-origin",
     "cache-control": "no-store",
 }
+
+
+# Starlette's own refusals (an unknown path, a wrong method), said in Indonesian.
+STATUS_WORDS = {
+    404: "Halaman atau berkas itu tidak ada.",
+    405: "Cara permintaan ini tidak diterima di alamat itu.",
+}
+PARAMETERS = (
+    "limit: angka 1-500; sebelum: waktu ISO 8601 dengan zona, misalnya 2024-11-20T20:00+08:00."
+)
 
 
 def session_secret(settings: Settings) -> str:
@@ -138,9 +151,17 @@ def create_app(settings: Settings, ref: Reference | None = None) -> FastAPI:
             return _error(request, 401, "Belum masuk.")
         return RedirectResponse("/masuk", status_code=303)
 
-    @app.exception_handler(HTTPException)
-    async def _http(request: Request, exc: HTTPException) -> Response:
-        return _error(request, exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = str(exc.detail)
+        if detail == http.HTTPStatus(exc.status_code).phrase:  # Starlette's own, in English
+            detail = STATUS_WORDS.get(exc.status_code, "Permintaan tidak dapat diproses.")
+        return _error(request, exc.status_code, detail, getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        names = sorted({str(e["loc"][-1]) for e in exc.errors() if e.get("loc")})
+        return _error(request, 400, f"Parameter tidak sah: {', '.join(names)}. {PARAMETERS}")
 
     @app.exception_handler(TooLarge)
     async def _too_large(request: Request, _exc: TooLarge) -> Response:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import polars as pl
 import pytest
 
@@ -226,3 +227,17 @@ def test_the_board_shows_each_polres_with_its_status_and_first_error(live, tmp_p
     assert rows["tabalong"]["status"] == "tidak_lapor" and rows["tabalong"]["label"]
     assert today.count("tidak_lapor") == 10 and today.batas_waktu == "20.00 WITA"
     assert all(r["tanda"] and r["label"] for r in today.rows)  # never by colour alone
+
+
+def test_unusable_parameters_and_unknown_paths_are_answered_in_indonesian(live):
+    with live.client("op-balangan") as client:
+        for params in ({"limit": "banyak"}, {"limit": 0}, {"sebelum": "kemarin"}):
+            answer = client.get("/api/v1/submisi", params=params)
+            assert answer.status_code == 400 and "Parameter tidak sah" in answer.json()["galat"]
+        answer = client.get("/api/v1/tidak-ada")
+        assert answer.status_code == 404 and answer.json() == {
+            "galat": "Halaman atau berkas itu tidak ada."
+        }
+        assert client.delete("/api/v1/submisi").status_code == 405
+    page = httpx.get(f"{live.url}/tidak-ada")
+    assert page.status_code == 404 and "tidak ada" in page.text and "Not Found" not in page.text
