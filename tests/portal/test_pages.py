@@ -1,5 +1,6 @@
 """The pages over HTTP, as a browser without JavaScript uses them."""
 
+import datetime as dt
 import io
 import re
 
@@ -46,3 +47,38 @@ def test_a_json_verdict_speaks_of_keys_and_the_error_report_follows_the_ingest(l
     assert after.select_one("thead th").text == "Kunci"
     listed = BeautifulSoup(client.get("/submisi").text, "html.parser")
     assert "✖ Ditolak" in listed.select("tbody tr")[0].text
+
+
+def test_staff_read_their_polda_reports_and_nothing_else(live):
+    folder = live.settings.catalog.report_dir("kalsel", dt.date(2024, 11, 27))
+    folder.mkdir(parents=True)
+    (folder / "lapsit-kalsel-2024-11-27.html").write_text("<h1>Laporan situasi</h1>")
+    other = live.settings.catalog.report_dir("sumsel", dt.date(2024, 11, 27))
+    other.mkdir(parents=True)
+    (other / "lapsit-sumsel-2024-11-27.html").write_text("<h1>Sumsel</h1>")
+    staff, _ = sign_in(live, "staf-kalsel")
+    board = BeautifulSoup(staff.get("/beranda").text, "html.parser")
+    links = [a["href"] for a in board.select("a[href^='/laporan/']")]
+    assert links == ["/laporan/2024-11-27/lapsit-kalsel-2024-11-27.html"]
+    assert staff.get(links[0]).text == "<h1>Laporan situasi</h1>"
+    for path in ("/laporan/2024-11-27/lapsit-sumsel-2024-11-27.html",
+                 "/laporan/2024-11-27/..%2F..%2Fsumsel%2F2024-11-27%2Flapsit-sumsel-2024-11-27.html",
+                 "/laporan/..%2Fsumsel/lapsit-sumsel-2024-11-27.html"):  # fmt: skip
+        assert staff.get(path).status_code == 404
+    operator, _ = sign_in(live, "op-balangan")
+    assert operator.get(links[0]).status_code == 403
+
+
+def test_pages_are_light_and_load_nothing_from_elsewhere(live):
+    client, _ = sign_in(live, "staf-kalsel")
+    for path in ("/masuk", "/beranda", "/submisi"):
+        page = client.get(path)
+        assert len(page.content) < 40_000, (path, len(page.content))
+        soup = BeautifulSoup(page.text, "html.parser")
+        assert not soup.find_all("script")
+        external = [
+            tag.get("src") or tag.get("href")
+            for tag in soup.find_all(["img", "link", "script", "iframe", "a"])
+            if (tag.get("src") or tag.get("href") or "").startswith(("http:", "https:", "//"))
+        ]
+        assert external == [], (path, external)
