@@ -15,6 +15,7 @@ setup: $(STAMP)
 
 demo: setup
 	$(UV) run --frozen lapsit demo
+	@echo "Portal: $(UV) run --frozen lapsit akun tambah op-balangan --polres balangan, then $(UV) run --frozen lapsit portal (http://127.0.0.1:8080/); see docs/portal.md"
 
 test: setup
 	$(UV) run --frozen ruff check .

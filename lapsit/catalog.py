@@ -10,6 +10,8 @@ A `Catalog` is anchored at one data dir; every location is relative to it:
     reports/galat/<kode_polres>/      error reports sent back to a Polres
     reports/data-docs/                the quality gate's Data Docs
     reference/                        the data dir's own reference files (optional)
+    portal/                           the portal's own files: its SQLite database, the
+                                      session secret, uploads being received
 
 The curated tables live under one `Location`: a local folder or an object-store
 URI such as `s3://lapsit/curated`, with the `storage_options` delta-rs needs to
@@ -187,6 +189,26 @@ class Catalog:
     def data_docs_dir(self) -> Path:
         """The quality gate's Data Docs (a static site)."""
         return self.reports_dir / "data-docs"
+
+    @property
+    def portal_dir(self) -> Path:
+        """What the portal keeps: its database (by default), its session secret, uploads staged."""
+        return self.data_dir / "portal"
+
+    @property
+    def portal_db(self) -> Path:
+        """The portal's SQLite database when LAPSIT_PORTAL_DB names no other."""
+        return self.portal_dir / "portal.sqlite3"
+
+    @property
+    def session_secret(self) -> Path:
+        """The key that signs the portal's session cookies (generated once, mode 600)."""
+        return self.portal_dir / "kunci-sesi"
+
+    @property
+    def upload_staging(self) -> Path:
+        """Uploads being received, outside every inbox until whole and checked (`raw/` is not here)."""
+        return self.portal_dir / "unggah"
 
     @property
     def reference_dir(self) -> Path:

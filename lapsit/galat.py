@@ -9,7 +9,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from schemas.rules import ERROR, RULES, WARNING
+from schemas.rules import ERROR, RULES, WARNING, where_words
 from schemas.sections import SECTIONS
 
 __all__ = ["ERROR", "WARNING", "Galat", "describe", "make", "mask_nrp", "sort_key"]
@@ -55,9 +55,14 @@ def make(
     column: str | None = None,
     value: Any = None,
     hint: str = "",
+    fmt: str = "xlsx",
     **extra: Any,
 ) -> Galat:
-    """Build a Galat for a rule, with the severity and message of its declaration."""
+    """Build a Galat for a rule, with the severity and message of its declaration.
+
+    `fmt`: the submission's format (`xlsx`, `json`), whose words the message uses for
+    where the problem is (`schemas.rules.WHERE_WORDS`).
+    """
     declared = RULES[rule]
     # Anything shaped like an NRP is masked, whatever column (or sheet name) it was typed in.
     shown = _shown(None if value is None else str(value))
@@ -65,7 +70,9 @@ def make(
         # A mistyped NRP (7 or 9 digits) still identifies an officer: show its last 3 only.
         shown = "*" * max(len(shown) - 3, 0) + shown[-3:]
     sheet, column, hint = _shown(sheet), _shown(column), _shown(hint) or ""
-    message = declared.message.format(value=shown, column=column, hint=hint, **extra)
+    message = declared.message.format(
+        value=shown, column=column, hint=hint, **where_words(fmt), **extra
+    )
     return Galat(sheet, row, column, shown, rule, message, declared.severity)
 
 
@@ -76,14 +83,15 @@ def sort_key(galat: Galat) -> tuple:
     return (galat.sheet is not None, sheet_pos, galat.row or 0, galat.column or "")
 
 
-def describe(galat: Galat) -> str:
-    """One error as a line: where it is (sheet, row, column), then its message."""
+def describe(galat: Galat, fmt: str = "xlsx") -> str:
+    """One error as a line: where it is (sheet, row, column, in `fmt`'s words), then its message."""
+    words = where_words(fmt)
     where = ", ".join(
         part
         for part in (
-            f"lembar {galat.sheet}" if galat.sheet else "",
-            f"baris {galat.row}" if galat.row is not None else "",
-            f"kolom {galat.column}" if galat.column else "",
+            f"{words['lembar']} {galat.sheet}" if galat.sheet else "",
+            f"{words['baris']} {galat.row}" if galat.row is not None else "",
+            f"{words['kolom']} {galat.column}" if galat.column else "",
         )
         if part
     )

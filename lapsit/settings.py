@@ -43,6 +43,18 @@ class Settings(BaseSettings):
     # e.g. {"AWS_ENDPOINT_URL": "http://minio:9000"}; delta-rs also reads AWS_* variables.
     # Left out of the repr: it may hold credentials.
     storage_options: dict[str, str] = Field(default_factory=dict, repr=False)
+    # The portal (SPEC §7). Its database: any SQLAlchemy URL (LAPSIT_PORTAL_DB, e.g.
+    # postgresql+psycopg://user:pass@host/lapsit); empty: SQLite under the data dir. Left
+    # out of the repr: a URL may hold a password.
+    portal_db: str | None = Field(None, repr=False)
+    # The key signing session cookies (LAPSIT_PORTAL_SECRET); empty: generated once into the
+    # data dir (`Catalog.session_secret`). Never logged.
+    portal_secret: str | None = Field(None, repr=False)
+    # Proxy addresses (or networks) trusted for the client's address and scheme
+    # (X-Forwarded-For, X-Forwarded-Proto), a JSON list in LAPSIT_PORTAL_PROXY; empty: none.
+    portal_proxy: list[str] = Field(default_factory=list)
+    # How long a portal session lasts from sign-in, in hours.
+    portal_sesi_jam: float = Field(8, gt=0)
 
     @property
     def catalog(self) -> Catalog:

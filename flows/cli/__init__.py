@@ -1,16 +1,17 @@
 """The `lapsit` command line (SPEC §6): one module per group of commands.
 
 `files` (validate, template) works without Prefect; `runs` (ingest, report,
-nightly, demo, serve) runs the Prefect flows. Help texts and messages are in
-Bahasa Indonesia; an expected failure (`lapsit.errors.LapsitError`) prints its
-message and exits with its code, never a traceback.
+nightly, demo, serve) runs the Prefect flows; `portal` (portal, akun) serves the web
+portal and keeps its accounts. Help texts and messages are in Bahasa Indonesia; an
+expected failure (`lapsit.errors.LapsitError`) prints its message and exits with its
+code, never a traceback.
 """
 
 import argparse
 import os
 import sys
 
-from flows.cli import files, runs
+from flows.cli import files, portal, runs
 from flows.cli.bahasa import Parser
 from flows.cli.common import (
     EXIT_FAILED,
@@ -42,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     data_dir = data_dir_option()
     files.register(sub, data_dir)
     runs.register(sub, data_dir, runner_options(), console_options())
+    portal.register(sub, data_dir)
     return parser
 
 

@@ -21,19 +21,20 @@ def settings_of(args: argparse.Namespace) -> Settings:
     return resolved(args.data_dir)
 
 
-def existing_data_dir(settings: Settings) -> Settings:
+def existing_data_dir(settings: Settings, advice: str | None = None) -> Settings:
     """The settings, once their data dir is known to exist (UsageError, exit 2, if not).
 
     For the commands that read a data dir (ingest, report, nightly, serve, portal):
     a mistyped `--data-dir` or LAPSIT_DATA_DIR is an error, never an empty
-    success that creates folders. `demo` and `akun` create theirs.
+    success that creates folders. `demo` and `akun` create theirs. `advice`: what
+    to do instead (default: make the demo data there).
     """
     if not settings.data_dir.is_dir():
         given = "LAPSIT_DATA_DIR" if os.environ.get("LAPSIT_DATA_DIR") else "--data-dir"
+        advice = advice or f"buat data contoh dengan lapsit demo --data-dir {settings.data_dir}"
         raise UsageError(
             f"Folder data {settings.data_dir} tidak ada. Periksa {given} "
-            f"(berisi raw/, curated/, reports/), atau buat data contoh dengan "
-            f"lapsit demo --data-dir {settings.data_dir}."
+            f"(berisi raw/, curated/, reports/), atau {advice}."
         )
     return settings
 
@@ -58,10 +59,11 @@ def iso_date(text: str) -> str:
     )
 
 
-def print_galat(errors: list[Galat]) -> None:
-    """Every error and warning as a line, where it is first (`lapsit.galat.describe`)."""
+def print_galat(errors: list[Galat], fmt: str = "xlsx") -> None:
+    """Every error and warning as a line, where it is first (`lapsit.galat.describe`), in the
+    words of the file's format (`fmt`: a JSON file has keys and objects)."""
     for g in errors:
-        print(f"{'KESALAHAN' if g.severity == ERROR else 'PERINGATAN'} {describe(g)}")
+        print(f"{'KESALAHAN' if g.severity == ERROR else 'PERINGATAN'} {describe(g, fmt)}")
 
 
 def data_dir_option() -> argparse.ArgumentParser:

@@ -34,7 +34,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([g.to_dict() for g in result.errors], ensure_ascii=False, indent=2))
     else:
-        print_galat(result.errors)
+        print_galat(result.errors, path.suffix.lower().lstrip("."))
         verdict = "SAH" if result.accepted else "TIDAK SAH"
         print(
             f"{path.name}: {verdict} ({result.n_errors} kesalahan, {result.n_warnings} peringatan)"

@@ -57,19 +57,30 @@ def list_inboxes(raw_dir: Path) -> list[Delivery]:
             key=lambda e: e.name,
         )
     for inbox in inboxes:
-        inbox_name = _printable(inbox.name)
-        for path, rel, stat in _files(inbox.path, inbox.name):
-            found.append(
-                Delivery(
-                    location=path,
-                    rel=_printable(rel),
-                    inbox=inbox_name,
-                    size=stat.st_size,
-                    mtime_ns=stat.st_mtime_ns,
-                )
-            )
+        found += _deliveries(inbox.path, inbox.name)
     found.sort(key=lambda d: (d.mtime_ns, d.rel))
     return found
+
+
+def list_inbox(raw_dir: Path, inbox: str) -> list[Delivery]:
+    """The files of one inbox, as `list_inboxes` lists them (the portal's view of one Polres)."""
+    found = _deliveries(str(raw_dir / inbox), inbox)
+    found.sort(key=lambda d: (d.mtime_ns, d.rel))
+    return found
+
+
+def _deliveries(folder: str, inbox: str) -> list[Delivery]:
+    inbox_name = _printable(inbox)
+    return [
+        Delivery(
+            location=path,
+            rel=_printable(rel),
+            inbox=inbox_name,
+            size=stat.st_size,
+            mtime_ns=stat.st_mtime_ns,
+        )
+        for path, rel, stat in _files(folder, inbox)
+    ]
 
 
 def _files(folder: str, rel: str) -> Iterator[tuple[str, str, os.stat_result]]:

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 from lapsit.catalog import Catalog
+from lapsit.clock import local_stamp
 from lapsit.galat import ERROR, WARNING, Galat, mask_nrp
 from lapsit.ingest.records import Outcome
 from lapsit.reference import Reference
@@ -24,13 +25,20 @@ def context(
     status: str,
     errors: list[Galat],
     received: dt.datetime | None = None,
+    zone: str | None = None,
+    *,
+    json_file: bool = False,
 ) -> dict:
-    """What the error report templates show."""
+    """What the error report templates show; `received` in the Polres's time zone `zone`.
+
+    `json_file`: the error objects locate keys and objects, not sheets and rows.
+    """
     return {
         "file": mask_nrp(file_name),  # an NRP typed in a file name is not shown whole either
         "polres": mask_nrp(nama_polres),
         "status": STATUS_LABEL.get(status, status.upper()),
-        "received": received,
+        "received": local_stamp(received, zone) if received else None,
+        "json_file": json_file,
         "errors": [g for g in errors if g.severity == ERROR],
         "warnings": [g for g in errors if g.severity == WARNING],
     }
@@ -46,6 +54,8 @@ def write_error_report(outcome: Outcome, catalog: Catalog, ref: Reference) -> Pa
         outcome.status,
         outcome.errors,
         d.received,
+        ref.zone_of(d.inbox),
+        json_file=d.rel.lower().endswith(".json"),
     )
     folder = catalog.error_reports(d.inbox)
     folder.mkdir(parents=True, exist_ok=True)

@@ -35,7 +35,7 @@ from lapsit.validation import validate_file
 from schemas.choices import STATUS_SUBMISI
 from schemas.columns import contract_columns, section_rules
 from schemas.contract import CONTRACT_VERSION, REQUIRED_SECTIONS, SECTIONS
-from schemas.rules import ERROR, RULES, WARNING
+from schemas.rules import ERROR, RULES, WARNING, where_words
 
 DOCS_DIR = Path(__file__).resolve().parents[2] / "docs"
 MARKDOWN = "kontrak.md"
@@ -49,6 +49,13 @@ PLACEHOLDER_WORDS = {
     "hint": "‹petunjuk›",
     "min_length": "‹panjang minimum›",
     "max_length": "‹panjang maksimum›",
+    # Where a problem is, as a workbook / a JSON file says it: `lembar/kunci`.
+    **{
+        name: word if word == other else f"{word}/{other}"
+        for (name, word), other in zip(
+            where_words("xlsx").items(), where_words("json").values(), strict=True
+        )
+    },
 }
 # Fields of an error object (SPEC §3), as the operator and a program read them.
 GALAT_FIELDS = {

@@ -22,8 +22,9 @@ from schemas.contract import CONTRACT_VERSION, REQUIRED_SECTIONS, SECTIONS
 from schemas.rules import RULES
 
 SCHEMA_ID = f"urn:lapsit:kontrak:v{CONTRACT_VERSION}:submission"
-# A whole number ≥ 0 typed as text: "12", " 12 ", "12.0" (SPEC §3 leniency).
-WHOLE_TEXT = r"^\s*\+?\d+(?:\.0*)?\s*$"
+# A whole number ≥ 0 typed as text: "12", " 12 ", "12.0" (SPEC §3 leniency), but not digits
+# grouped by thousands dots ("1.000" is a thousand to the operator: rejected, with a hint).
+WHOLE_TEXT = r"^\s*\+?(?!\d{1,3}(?:\.\d{3})+\s*$)\d+(?:\.0*)?\s*$"
 NON_BLANK = r"\S"
 BLANK = {"anyOf": [{"type": "null"}, {"type": "string", "pattern": r"^\s*$"}]}
 

@@ -40,7 +40,8 @@ KIND_FORMATS: dict[str, str] = {
     "text": "Teks bebas. Spasi di awal dan akhir diabaikan.",
     "int": (
         'Angka bulat, misalnya 12. Angka yang diketik sebagai teks ("12") atau 12.0 '
-        'dibaca sebagai 12; 12,5 atau "dua belas" ditolak.'
+        'dibaca sebagai 12; 12,5 atau "dua belas" ditolak, begitu pula 1.234 dengan titik '
+        "pemisah ribuan (tulis 1234)."
     ),
     "date": (
         "Sel tanggal Excel, teks 2024-11-20 (tahun-bulan-hari) atau 20/11/2024 (hari/bulan/tahun)."

@@ -5,15 +5,18 @@ missing columns, reported at row 1), blank lines are dropped while keeping the
 row numbers the operator sees, and every cell stays text until validation.
 """
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import polars as pl
 
-from lapsit.galat import Galat, make
+from lapsit.galat import Galat, make, mask_nrp
 from schemas.contract import REQUIRED_SECTIONS, columns
 from schemas.rules import did_you_mean
 
+log = logging.getLogger("lapsit.reading")
 ROW = "_row"
 # More distinct column names than this in one section is not a report (and would cost
 # rows x columns cells to hold): the section is refused before it is built.
@@ -38,14 +41,23 @@ class RawSubmission:
 def refused(fmt: str, rule: str, **where: object) -> RawSubmission:
     """A submission refused as a whole file, for one reason."""
     raw = RawSubmission(fmt)
-    raw.errors.append(make(rule, **where))
+    raw.errors.append(make(rule, fmt=fmt, **where))
     return raw
 
 
 def short(exc: BaseException) -> str:
-    """The first line of an exception's message, for a hint (its type when it has none)."""
+    """The first line of an exception's message, for the log (its type when it has none)."""
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return text[:160]
+
+
+def unreadable(raw: RawSubmission, path: Path, what: str, exc: BaseException, **where) -> None:
+    """Report a file (or sheet) the reader could not read, saying in Indonesian `what` is
+    wrong with it; the library's own words go to the log only, never to the operator."""
+    log.info(
+        "Berkas %s tidak terbaca: %s (%s)", mask_nrp(path.name), short(exc), type(exc).__name__
+    )
+    raw.errors.append(make("berkas_rusak", hint=what, fmt=raw.fmt, **where))
 
 
 def check_columns(
@@ -72,11 +84,12 @@ def check_columns(
                     column=shown or None,
                     value=shown,
                     hint=did_you_mean(shown, list(contract)),
+                    fmt=raw.fmt,
                 )
             )
     missing = {c for c, meta in contract.items() if c not in known and not meta["optional"]}
     for name in sorted(missing, key=list(contract).index):
-        raw.errors.append(make("kolom_wajib", sheet=section, row=1, column=name))
+        raw.errors.append(make("kolom_wajib", sheet=section, row=1, column=name, fmt=raw.fmt))
     raw.missing[section] = missing
     return known
 
@@ -126,7 +139,7 @@ def section_frame(
 def finish(raw: RawSubmission, max_rows: int) -> RawSubmission:
     for section in REQUIRED_SECTIONS:
         if section not in raw.sections and not raw.unreadable:
-            raw.errors.append(make("lembar_wajib", sheet=section, hint=section))
+            raw.errors.append(make("lembar_wajib", sheet=section, hint=section, fmt=raw.fmt))
     for section, frame in list(raw.sections.items()):
         if frame.height > max_rows:
             raw.errors.append(
@@ -135,6 +148,7 @@ def finish(raw: RawSubmission, max_rows: int) -> RawSubmission:
                     sheet=section,
                     value=f"lebih dari {max_rows}",
                     hint=str(max_rows),
+                    fmt=raw.fmt,
                 )
             )
             raw.sections[section] = frame.head(0)
@@ -148,10 +162,14 @@ def header(raw: RawSubmission, section: str, names: list[str]) -> dict[str, str]
     for name in names:
         clean = name.strip()
         if clean in given:
-            raw.errors.append(make("kunci_ganda", sheet=section, row=1, column=clean, value=clean))
+            raw.errors.append(
+                make("kunci_ganda", sheet=section, row=1, column=clean, value=clean, fmt=raw.fmt)
+            )
         elif clean == ROW:
             raw.errors.append(
-                make("kolom_tidak_dikenal", sheet=section, row=1, column=ROW, value=ROW)
+                make(
+                    "kolom_tidak_dikenal", sheet=section, row=1, column=ROW, value=ROW, fmt=raw.fmt
+                )
             )
         else:
             given[clean] = name

@@ -7,8 +7,23 @@ from typing import Any
 import polars as pl
 
 from lapsit.galat import make
-from lapsit.reading.frames import MAX_COLUMNS, RawSubmission, finish, section_frame, short
+from lapsit.reading.frames import MAX_COLUMNS, RawSubmission, finish, section_frame, unreadable
 from schemas.contract import SECTIONS
+
+JSON = "json"
+NESTED = "struktur JSON bersarang terlalu dalam"
+
+
+def _what(exc: ValueError) -> str:
+    """What is wrong with a file that is not JSON, in Indonesian (where the parser stopped)."""
+    if isinstance(exc, UnicodeDecodeError):
+        return "isinya bukan teks UTF-8 (simpan ulang berkas sebagai UTF-8)"
+    if isinstance(exc, json.JSONDecodeError):
+        return (
+            f"isinya bukan JSON yang sah (kesalahan penulisan pada baris {exc.lineno}, "
+            f"kolom {exc.colno}: periksa tanda kutip, koma dan kurung)"
+        )
+    return "isinya bukan JSON yang sah (ada angka yang terlalu panjang)"
 
 
 def _cell_text(value: Any) -> str | None:
@@ -57,27 +72,33 @@ def _json_rows(section: str, value: Any) -> list[dict] | None:
 
 def read_json(path: Path, max_rows: int) -> RawSubmission:
     """Read the JSON format: `laporan` an object, other sections arrays of objects."""
-    raw = RawSubmission("json")
+    raw = RawSubmission(JSON)
     try:
         doc, repeats = _load_json(path)
     except RecursionError:
-        raw.errors.append(make("berkas_rusak", hint="struktur JSON bersarang terlalu dalam"))
+        raw.errors.append(make("berkas_rusak", hint=NESTED, fmt=JSON))
         return raw
     except ValueError as exc:  # not UTF-8, not JSON, or a number too long to convert
-        raw.errors.append(make("berkas_rusak", hint=short(exc)))
+        unreadable(raw, path, _what(exc), exc)
         return raw
     if not isinstance(doc, dict):
-        raw.errors.append(make("berkas_rusak", hint="isi JSON harus berupa objek"))
+        raw.errors.append(make("berkas_rusak", hint="isi JSON harus berupa objek", fmt=JSON))
         return raw
     located: dict[int, tuple[str, int | None]] = {}  # id of a row -> (section, row)
     for key, value in doc.items():
         section = key.strip().lower()
         if section in raw.sections:  # `Laporan` and `laporan ` name the same section
-            raw.errors.append(make("kunci_ganda", sheet=section, value=key))
+            raw.errors.append(make("kunci_ganda", sheet=section, value=key, fmt=JSON))
             continue
         if section not in SECTIONS:
             raw.errors.append(
-                make("lembar_tidak_dikenal", sheet=key, value=key, hint=", ".join(SECTIONS))
+                make(
+                    "lembar_tidak_dikenal",
+                    sheet=key,
+                    value=key,
+                    hint=", ".join(SECTIONS),
+                    fmt=JSON,
+                )
             )
             continue
         if value is None:
@@ -86,14 +107,19 @@ def read_json(path: Path, max_rows: int) -> RawSubmission:
         if rows is None:
             shape = "objek" if section == "laporan" else "daftar objek"
             raw.errors.append(
-                make("berkas_rusak", sheet=section, hint=f"'{section}' harus berupa {shape}")
+                make(
+                    "berkas_rusak",
+                    sheet=section,
+                    hint=f"'{section}' harus berupa {shape}",
+                    fmt=JSON,
+                )
             )
             continue
         rows = rows[: max_rows + 1]
         keys = list(dict.fromkeys(k for row in rows for k in row))
         if len(keys) > MAX_COLUMNS:
-            hint = f"lembar '{section}' memuat {len(keys):,} nama kolom; batasnya {MAX_COLUMNS}"
-            raw.errors.append(make("berkas_rusak", sheet=section, hint=hint))
+            hint = f"'{section}' memuat {len(keys):,} nama kunci; batasnya {MAX_COLUMNS}"
+            raw.errors.append(make("berkas_rusak", sheet=section, hint=hint, fmt=JSON))
             continue
         for pos, row in enumerate(rows, start=1):
             located[id(row)] = (section, None if section == "laporan" else pos)
@@ -110,5 +136,5 @@ def read_json(path: Path, max_rows: int) -> RawSubmission:
             where = {"sheet": sheet, "row": row, "column": key.strip()}
         else:  # inside a cell's value: a problem of the whole file
             where = {}
-        raw.errors.append(make("kunci_ganda", value=key, **where))
+        raw.errors.append(make("kunci_ganda", value=key, fmt=JSON, **where))
     return finish(raw, max_rows)

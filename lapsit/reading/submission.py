@@ -6,12 +6,17 @@ limits (size, unpacked size, rows) are applied before any parser sees the file.
 
 from pathlib import Path
 
-from lapsit.reading.frames import RawSubmission, refused, short
+from lapsit.reading.frames import RawSubmission, refused, unreadable
 from lapsit.reading.json_file import read_json
 from lapsit.reading.workbook_guard import cell_budget, survey
-from lapsit.reading.xlsx import read_xlsx
+from lapsit.reading.xlsx import XLSX_BROKEN, read_xlsx
 
 FORMATS = (".xlsx", ".json")
+# What is wrong with a file its reader gave up on, as the operator is told it.
+BROKEN = {
+    ".xlsx": XLSX_BROKEN,
+    ".json": "isinya tidak dapat dibaca sebagai JSON",
+}
 
 
 def read_submission(path: Path, *, max_bytes: int, max_rows: int) -> RawSubmission:
@@ -23,7 +28,9 @@ def read_submission(path: Path, *, max_bytes: int, max_rows: int) -> RawSubmissi
     try:
         size = path.stat().st_size
     except OSError as exc:
-        return refused(fmt, "berkas_rusak", hint=short(exc))
+        raw = RawSubmission(fmt)
+        unreadable(raw, path, "berkas tidak dapat dibuka", exc)
+        return raw
     if size == 0:
         return refused(fmt, "berkas_kosong")
     try:
@@ -40,4 +47,6 @@ def read_submission(path: Path, *, max_bytes: int, max_rows: int) -> RawSubmissi
         # A Rust panic in the Excel reader arrives as pyo3's PanicException, a BaseException.
         if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
             raise
-        return refused(fmt, "berkas_rusak", hint=short(exc))
+        raw = RawSubmission(fmt)
+        unreadable(raw, path, BROKEN.get(suffix, BROKEN[".xlsx"]), exc)
+        return raw

@@ -18,13 +18,19 @@ from lapsit.reading.frames import (
     RawSubmission,
     finish,
     section_frame,
-    short,
+    unreadable,
 )
 from lapsit.reading.workbook_guard import CUSTOM_PART, Survey, cell_budget, oversized_sheets, survey
 from schemas.contract import CONTRACT_VERSION, SECTIONS, columns
 
 # Sheets a workbook may carry besides the sections (instructions, drop-down lists).
 HELPER_SHEETS = ("petunjuk", "_daftar")
+# What is wrong with a workbook (or one of its sheets) the reader gave up on, for the operator.
+XLSX_BROKEN = (
+    "isinya bukan buku kerja Excel .xlsx yang utuh (mungkin rusak, terpotong saat dikirim, "
+    "atau sebenarnya berformat lain seperti .xls lama)"
+)
+SHEET_BROKEN = "lembar ini rusak dan tidak dapat dibaca"
 # The custom document property in which the template stamps its contract version.
 VERSION_PROPERTY = "versi_kontrak"
 
@@ -45,7 +51,7 @@ def read_xlsx(path: Path, max_rows: int, surveyed: Survey | None = None) -> RawS
         if unknown := set(too_big) - set(names):
             raise ValueError(f"lembar '{min(unknown)}' tidak dapat dicocokkan")
     except Exception as exc:  # fastexcel raises many kinds on corrupt files
-        raw.errors.append(make("berkas_rusak", hint=short(exc)))
+        unreadable(raw, path, XLSX_BROKEN, exc)
         return raw
     version = template_version(path, surveyed)
     if version is not None and version != CONTRACT_VERSION:
@@ -75,7 +81,7 @@ def read_xlsx(path: Path, max_rows: int, surveyed: Survey | None = None) -> RawS
             sheet = reader.load_sheet_by_name(name, dtypes="string", n_rows=max_rows + 1)
             frame = sheet.to_polars()
         except Exception as exc:
-            raw.errors.append(make("berkas_rusak", sheet=section, hint=short(exc)))
+            unreadable(raw, path, SHEET_BROKEN, exc, sheet=section)
             continue
         raw.sections[section] = section_frame(raw, section, frame, first_row=2)
     return finish(raw, max_rows)

@@ -143,6 +143,7 @@ def _with_context(
 def validate_batch(candidates: list[Candidate], ref: Reference) -> list[Result]:
     """Validate every candidate; one pandera call per section for the whole batch."""
     results = [Result(errors=list(c.raw.errors)) for c in candidates]
+    formats = [c.raw.fmt for c in candidates]
     # section -> (typed frame, the same rows as read, for the values shown)
     typed: dict[str, tuple[pl.DataFrame, pl.DataFrame]] = {}
     for section in SECTIONS:
@@ -150,10 +151,10 @@ def validate_batch(candidates: list[Candidate], ref: Reference) -> list[Result]:
         if stacked is None:
             continue
         frame, lost = cast_section(section, stacked)
-        for sub, galat in lost_to_galat(section, frame, lost).items():
+        for sub, galat in lost_to_galat(section, frame, lost, formats).items():
             results[sub].errors += galat
         if "kode_kecamatan" in frame.columns:
-            frame, problems = resolve_kecamatan(frame, section, ref)
+            frame, problems = resolve_kecamatan(frame, section, ref, formats)
             for sub, galat in problems:
                 results[sub].errors.append(galat)
         typed[section] = (frame, stacked)
@@ -161,7 +162,7 @@ def validate_batch(candidates: list[Candidate], ref: Reference) -> list[Result]:
 
     lists = reference_lists(ref)
     for section, (frame, raw_text) in typed.items():
-        for sub, galat in model_failures(section, frame, raw_text, lists).items():
+        for sub, galat in model_failures(section, frame, raw_text, lists, formats).items():
             results[sub].errors += galat
 
     # Split the batch back into submissions once per section, not once per submission.
@@ -183,7 +184,9 @@ def validate_batch(candidates: list[Candidate], ref: Reference) -> list[Result]:
         for section in REQUIRED_SECTIONS:
             has_rows = (i,) in parts.get(section, {})
             if section in cand.raw.sections and not has_rows and not cand.raw.missing.get(section):
-                result.errors.append(make("lembar_kosong", sheet=section, hint=section))
+                result.errors.append(
+                    make("lembar_kosong", sheet=section, hint=section, fmt=cand.raw.fmt)
+                )
         result.errors.sort(key=sort_key)
         result.laporan = firsts.get(i)
         if result.accepted:

@@ -9,7 +9,7 @@ import polars as pl
 
 from lapsit.galat import Galat, make
 from schemas.contract import columns
-from schemas.rules import cast_rule
+from schemas.rules import RULES, THOUSANDS, Case, cast_rule
 
 # The notations of dates and date-times the contract accepts (SPEC §3), also published
 # in the JSON Schema (`lapsit.publishing.json_schema`).
@@ -139,7 +139,7 @@ def cast_section(section: str, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[
             exprs.append(_text(col).alias(col))
         elif kind == "int":
             text = _text(col)
-            whole = text.str.contains(_INTEGER)
+            whole = text.str.contains(_INTEGER) & ~text.str.contains(THOUSANDS)
             exprs.append(
                 pl.when(whole)
                 .then(text.str.replace(r"\.0*$", "").str.replace(r"^\+", ""))
@@ -178,12 +178,27 @@ def cast_section(section: str, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[
     return typed.drop("__pos"), lost
 
 
-def lost_to_galat(section: str, frame: pl.DataFrame, lost: list[tuple]) -> dict[int, list[Galat]]:
-    """Galat per submission (`_sub`) for the cells lost in the cast."""
+def lost_to_galat(
+    section: str, frame: pl.DataFrame, lost: list[tuple], formats: list[str]
+) -> dict[int, list[Galat]]:
+    """Galat per submission (`_sub`) for the cells lost in the cast.
+
+    `formats`: each submission's format, for the words of its messages.
+    """
     out: dict[int, list[Galat]] = {}
     subs = frame["_sub"]
     rows = frame["_row"]
     for pos, col, text, rule in lost:
-        galat = make(rule, sheet=section, row=rows[pos], column=col, value=text)
+        declared = RULES[rule]
+        hint = declared.hint(Case(row={}, value=text)) if declared.hint else ""
+        galat = make(
+            rule,
+            sheet=section,
+            row=rows[pos],
+            column=col,
+            value=text,
+            hint=hint,
+            fmt=formats[subs[pos]],
+        )
         out.setdefault(subs[pos], []).append(galat)
     return out

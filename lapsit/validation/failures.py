@@ -6,12 +6,14 @@ is shown and what hint is added all come from the rule's declaration
 (`_sub`), sheet, Excel row (`_row`) and column.
 """
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 import pandera.errors
 import polars as pl
 
+from lapsit.clock import local_stamp
 from lapsit.galat import Galat, make
 from lapsit.reference import Reference
 from schemas.columns import column as contract_column
@@ -43,7 +45,12 @@ def _rule(check: str, column: str | None) -> Rule:
 
 
 def _galat(
-    section: str, case: Mapping[str, Any], row: dict, raw_text: pl.DataFrame, lists: dict
+    section: str,
+    case: Mapping[str, Any],
+    row: dict,
+    raw_text: pl.DataFrame,
+    lists: dict,
+    fmt: str,
 ) -> Galat:
     """The Galat of one failure case on one row of the stacked section."""
     check = case["check"]
@@ -65,15 +72,28 @@ def _galat(
         found = Case(row=row, value=shown, lists=lists, check=check)
         limits = {}
     hint = rule.hint(found) if rule.hint else ""
+    if isinstance(shown, dt.datetime) and shown.tzinfo is not None:
+        # Stored in UTC; the operator typed (and reads) the Polres's local time.
+        shown = local_stamp(shown, row.get("_tz"))
     return make(
-        rule.id, sheet=section, row=row["_row"], column=name, value=shown, hint=hint, **limits
+        rule.id,
+        sheet=section,
+        row=row["_row"],
+        column=name,
+        value=shown,
+        hint=hint,
+        fmt=fmt,
+        **limits,
     )
 
 
 def model_failures(
-    section: str, frame: pl.DataFrame, raw_text: pl.DataFrame, lists: dict
+    section: str, frame: pl.DataFrame, raw_text: pl.DataFrame, lists: dict, formats: list[str]
 ) -> dict[int, list[Galat]]:
-    """Validate one stacked section with its pandera model; Galat per submission (`_sub`)."""
+    """Validate one stacked section with its pandera model; Galat per submission (`_sub`).
+
+    `formats`: each submission's format, for the words of its messages.
+    """
     out: dict[int, list[Galat]] = {}
     try:
         SECTIONS[section].validate(frame, lazy=True)
@@ -89,5 +109,6 @@ def model_failures(
             # stop the run rather than accept or reject files for a reason of our own.
             raise RuntimeError(f"{section}: {case['check']} failed: {case['failure_case']}")
         row = rows[case["index"]]
-        out.setdefault(row["_sub"], []).append(_galat(section, case, row, raw_text, lists))
+        galat = _galat(section, case, row, raw_text, lists, formats[row["_sub"]])
+        out.setdefault(row["_sub"], []).append(galat)
     return out

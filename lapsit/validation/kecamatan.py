@@ -26,12 +26,12 @@ def _norm(text: str) -> str:
 
 
 def resolve_kecamatan(
-    frame: pl.DataFrame, section: str, ref: Reference
+    frame: pl.DataFrame, section: str, ref: Reference, formats: list[str]
 ) -> tuple[pl.DataFrame, list[tuple[int, Galat]]]:
     """Fill an empty kode_kecamatan from a name that names one kecamatan of the Polres.
 
     Returns the frame (with `_kec_polres`, the owner of each code) and the
-    problems as (submission, Galat).
+    problems as (submission, Galat); `formats`: each submission's, for its messages' words.
     """
     names = ref.kecamatan.select(
         pl.col("kode_polres").alias("_inbox"),
@@ -55,6 +55,7 @@ def resolve_kecamatan(
             "row": row["_row"],
             "column": "nama_kecamatan",
             "value": row["nama_kecamatan"],
+            "fmt": formats[row["_sub"]],
         }
         if row["__codes"]:
             galat = make("kecamatan_ambigu", hint=", ".join(row["__codes"]), **where)

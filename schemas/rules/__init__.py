@@ -8,7 +8,9 @@ declaration here says everything else about it, and every part of lapsit reads
 it from here:
 
 - `severity` and `message` (Bahasa Indonesia; placeholders `{value}`, `{column}`,
-  `{hint}`): the error objects of `lapsit.galat`;
+  `{hint}`, and the words for where a problem is, `{lembar}`, `{kolom}`, `{baris}`,
+  `{bagian}`, `{judul}` (capitalised: `{Lembar}`, ...), which a workbook and a JSON file
+  say differently: `WHERE_WORDS`): the error objects of `lapsit.galat`;
 - `column` and `value` (model rules): which column a failing row is reported on
   (the one the operator should change) and which of its fields is shown;
 - `hint`: the words added to the message for one failing case;
@@ -30,7 +32,9 @@ from schemas.rules.base import (
     ERROR,
     FILE,
     MODEL,
+    THOUSANDS,
     WARNING,
+    WHERE_WORDS,
     Case,
     Excel,
     Expectation,
@@ -38,6 +42,7 @@ from schemas.rules.base import (
     Rule,
     did_you_mean,
     options,
+    where_words,
 )
 from schemas.rules.files import INGEST_RULES, READER_RULES, UNDECLARED
 from schemas.rules.models import MODEL_RULES
@@ -51,7 +56,9 @@ __all__ = [
     "FILE",
     "MODEL",
     "RULES",
+    "THOUSANDS",
     "WARNING",
+    "WHERE_WORDS",
     "Case",
     "Excel",
     "Limits",
@@ -61,6 +68,7 @@ __all__ = [
     "did_you_mean",
     "expectation",
     "options",
+    "where_words",
 ]
 
 # Every declaration, in the order the published rule list shows them.

@@ -1,12 +1,53 @@
 """What a rule's declaration is made of (see `schemas.rules`), and the helpers hints use."""
 
 import difflib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 ERROR = "error"
 WARNING = "warning"
+
+# The words a message uses for where a problem is: a workbook has sheets, header rows and
+# rows; a JSON file has keys and objects (the `sheet`, `row` and `column` fields of an
+# error keep their meaning of SPEC §3 in both).
+WHERE_WORDS: dict[str, dict[str, str]] = {
+    "xlsx": {
+        "lembar": "lembar",
+        "kolom": "kolom",
+        "baris": "baris",
+        "bagian": "lembar",
+        "judul": "baris judul (baris 1)",
+    },
+    "json": {
+        "lembar": "kunci",
+        "kolom": "kunci",
+        "baris": "objek",
+        "bagian": "bagian",
+        "judul": "setiap objek",
+    },
+}
+
+
+def where_words(fmt: str) -> dict[str, str]:
+    """The words of WHERE_WORDS for a format (a workbook's for any other), also capitalised."""
+    words = WHERE_WORDS.get(fmt, WHERE_WORDS["xlsx"])
+    return words | {k.capitalize(): v[:1].upper() + v[1:] for k, v in words.items()}
+
+
+# `1.234`: digits grouped in threes by dots, as Indonesian writes thousands. Not a whole
+# number for the cast (`1.000` is a thousand to the operator, never 1), and hinted.
+THOUSANDS = r"^[+-]?\d{1,3}(?:\.\d{3})+$"
+_THOUSANDS = re.compile(THOUSANDS)
+
+
+def thousands_hint(text: str) -> str:
+    """A hint for a whole number written with thousands dots (`1.234`), else nothing."""
+    if not _THOUSANDS.match(text.strip()):
+        return ""
+    return f" Jika maksudnya {text.strip().replace('.', '')}, tulis tanpa titik pemisah ribuan."
+
 
 # Where a rule is checked.
 MODEL = "model"  # a named check of a pandera model (the rule id is the check's name)

@@ -16,7 +16,7 @@ READER_RULES = [
     Rule(
         "berkas_rusak",
         ERROR,
-        "Berkas tidak dapat dibaca ({hint}). Simpan ulang sebagai .xlsx dari Excel "
+        "Berkas tidak dapat dibaca: {hint}. Simpan ulang sebagai .xlsx dari Excel "
         "atau periksa isi JSON, lalu kirim ulang.",
         FILE,
     ),
@@ -29,7 +29,7 @@ READER_RULES = [
     Rule(
         "baris_terlalu_banyak",
         ERROR,
-        "Lembar ini berisi {value} baris; batasnya {hint}. Kirim hanya laporan satu hari.",
+        "{Bagian} ini berisi {value} {baris}; batasnya {hint}. Kirim hanya laporan satu hari.",
         FILE,
     ),
     Rule(
@@ -42,39 +42,39 @@ READER_RULES = [
     Rule(
         "kunci_ganda",
         ERROR,
-        "Nama '{value}' ditulis lebih dari sekali (kunci atau kolom ganda), sehingga tidak jelas "
+        "Nama '{value}' ditulis lebih dari sekali ({kolom} ganda), sehingga tidak jelas "
         "nilai mana yang dimaksud. Hapus salah satunya, lalu kirim ulang.",
         FILE,
     ),
     Rule(
         "lembar_wajib",
         ERROR,
-        "Lembar '{hint}' tidak ada. Tambahkan lembar '{hint}' sesuai templat.",
+        "{Lembar} '{hint}' tidak ada. Tambahkan {lembar} '{hint}' sesuai templat.",
         FILE,
     ),
     Rule(
         "lembar_tidak_dikenal",
         ERROR,
-        "Lembar '{value}' tidak dikenal. Gunakan hanya lembar: {hint}.",
+        "{Lembar} '{value}' tidak dikenal. Gunakan hanya {lembar}: {hint}.",
         FILE,
     ),
     Rule(
         "kolom_wajib",
         ERROR,
-        "Kolom '{column}' tidak ada. Tambahkan kolom '{column}' pada baris judul (baris 1).",
+        "{Kolom} '{column}' tidak ada. Tambahkan {kolom} '{column}' pada {judul}.",
         FILE,
     ),
     Rule(
         "kolom_tidak_dikenal",
         ERROR,
-        "Kolom '{value}' tidak dikenal di lembar ini.{hint} Hapus kolom itu atau "
+        "{Kolom} '{value}' tidak dikenal di {bagian} ini.{hint} Hapus {kolom} itu atau "
         "perbaiki namanya sesuai templat.",
         FILE,
     ),
     Rule(
         "lembar_kosong",
         ERROR,
-        "Lembar '{hint}' tidak berisi data. Isi minimal satu baris.",
+        "{Lembar} '{hint}' tidak berisi data. Isi minimal satu {baris}.",
         FILE,
     ),
 ]

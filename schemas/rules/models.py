@@ -35,7 +35,7 @@ MODEL_RULES = [
     Rule(
         "laporan_satu_baris",
         ERROR,
-        "Lembar 'laporan' harus berisi tepat satu baris. Hapus baris tambahan.",
+        "{Lembar} 'laporan' harus berisi tepat satu {baris}. Hapus {baris} tambahan.",
         MODEL,
         doc="lembar ini berisi tepat satu baris",
     ),
@@ -82,7 +82,7 @@ MODEL_RULES = [
     Rule(
         "tanggal_masa_depan",
         ERROR,
-        "Tanggal laporan {value} belum terjadi (setelah {hint}). Periksa kolom tanggal.",
+        "Tanggal laporan {value} belum terjadi (setelah {hint}). Periksa {kolom} tanggal.",
         MODEL,
         doc="tidak setelah hari berkas diterima, menurut waktu setempat Polres",
         column="tanggal",
@@ -92,7 +92,7 @@ MODEL_RULES = [
     Rule(
         "tanggal_di_luar_tahapan",
         WARNING,
-        "Tanggal laporan {value} berada di luar jadwal tahapan ({hint}). Periksa kolom "
+        "Tanggal laporan {value} berada di luar jadwal tahapan ({hint}). Periksa {kolom} "
         "kode_tahapan.",
         MODEL,
         doc="tanggal laporan berada dalam jadwal tahapan",
@@ -118,7 +118,7 @@ MODEL_RULES = [
     Rule(
         "kecamatan_unik",
         ERROR,
-        "Kecamatan {value} sudah dilaporkan pada baris sebelumnya. Gabungkan menjadi satu baris.",
+        "Kecamatan {value} sudah dilaporkan pada {baris} sebelumnya. Gabungkan menjadi satu {baris}.",
         MODEL,
         doc="setiap kecamatan hanya satu baris",
         column="kode_kecamatan",
@@ -128,7 +128,7 @@ MODEL_RULES = [
     Rule(
         "satgas_unik",
         ERROR,
-        "Satgas '{value}' sudah dilaporkan pada baris sebelumnya. Gabungkan menjadi satu baris.",
+        "Satgas '{value}' sudah dilaporkan pada {baris} sebelumnya. Gabungkan menjadi satu {baris}.",
         MODEL,
         doc="setiap Satgas hanya satu baris",
         column="satgas",
@@ -138,7 +138,7 @@ MODEL_RULES = [
     Rule(
         "sarana_unik",
         ERROR,
-        "Sarana '{value}' sudah dilaporkan pada baris sebelumnya. Gabungkan menjadi satu baris.",
+        "Sarana '{value}' sudah dilaporkan pada {baris} sebelumnya. Gabungkan menjadi satu {baris}.",
         MODEL,
         doc="setiap sarana hanya satu baris",
         column="sarana",
@@ -149,7 +149,7 @@ MODEL_RULES = [
         "total_satgas",
         WARNING,
         "Jumlah personel seluruh Satgas ({value}) berbeda dengan jumlah personel_polri di "
-        "lembar pengamanan ({hint}).",
+        "{bagian} pengamanan ({hint}).",
         MODEL,
         doc="jumlah personel seluruh Satgas sama dengan jumlah personel_polri di lembar pengamanan",
         column="personel",
@@ -167,7 +167,7 @@ MODEL_RULES = [
     Rule(
         "temuan_setelah_laporan",
         ERROR,
-        "Tanggal temuan {value} setelah tanggal laporan. Periksa kolom tanggal_temuan.",
+        "Tanggal temuan {value} setelah tanggal laporan. Periksa {kolom} tanggal_temuan.",
         MODEL,
         doc="tidak setelah tanggal laporan",
         column="tanggal_temuan",
@@ -176,7 +176,7 @@ MODEL_RULES = [
     Rule(
         "sanksi_wajib",
         ERROR,
-        "Kasus berstatus 'terbukti' wajib mengisi kolom sanksi.",
+        "Kasus berstatus 'terbukti' wajib mengisi {kolom} sanksi.",
         MODEL,
         doc="wajib diisi bila status 'terbukti'",
         column="sanksi",

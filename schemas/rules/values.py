@@ -2,7 +2,17 @@
 
 from collections.abc import Sequence
 
-from schemas.rules.base import BUILTIN, CAST, ERROR, FILE, MODEL, Rule, did_you_mean, options
+from schemas.rules.base import (
+    BUILTIN,
+    CAST,
+    ERROR,
+    FILE,
+    MODEL,
+    Rule,
+    did_you_mean,
+    options,
+    thousands_hint,
+)
 
 
 def _list_regex(choices: Sequence[str]) -> str:
@@ -14,7 +24,7 @@ VALUE_RULES = [
     Rule(
         "wajib_diisi",
         ERROR,
-        "Kolom '{column}' wajib diisi.",
+        "{Kolom} '{column}' wajib diisi.",
         BUILTIN,
         check="not_nullable",
         curated=lambda c: (
@@ -26,15 +36,16 @@ VALUE_RULES = [
     Rule(
         "bilangan_bulat",
         ERROR,
-        "Nilai '{value}' pada kolom '{column}' bukan bilangan bulat. Isi dengan angka bulat, "
-        "misalnya 12.",
+        "Nilai '{value}' pada {kolom} '{column}' bukan bilangan bulat. Isi dengan angka bulat, "
+        "misalnya 12.{hint}",
         CAST,
+        hint=lambda c: thousands_hint(str(c.value)),
         kind="int",
     ),
     Rule(
         "tidak_negatif",
         ERROR,
-        "Nilai {value} pada kolom '{column}' tidak boleh negatif. Isi dengan 0 atau lebih.",
+        "Nilai {value} pada {kolom} '{column}' tidak boleh negatif. Isi dengan 0 atau lebih.",
         BUILTIN,
         doc="≥ {minimum}",
         check="greater_than_or_equal_to",
@@ -47,7 +58,7 @@ VALUE_RULES = [
     Rule(
         "format_tanggal",
         ERROR,
-        "Nilai '{value}' pada kolom '{column}' bukan tanggal. Tulis seperti 20/11/2024 "
+        "Nilai '{value}' pada {kolom} '{column}' bukan tanggal. Tulis seperti 20/11/2024 "
         "atau 2024-11-20.",
         CAST,
         kind="date",
@@ -55,7 +66,7 @@ VALUE_RULES = [
     Rule(
         "format_waktu",
         ERROR,
-        "Nilai '{value}' pada kolom '{column}' bukan tanggal dan jam. Tulis seperti "
+        "Nilai '{value}' pada {kolom} '{column}' bukan tanggal dan jam. Tulis seperti "
         "20/11/2024 14:30 atau 2024-11-20 14:30.",
         CAST,
         kind="datetime",
@@ -63,7 +74,7 @@ VALUE_RULES = [
     Rule(
         "pilihan",
         ERROR,
-        "Nilai '{value}' pada kolom '{column}' tidak ada dalam daftar pilihan.{hint}",
+        "Nilai '{value}' pada {kolom} '{column}' tidak ada dalam daftar pilihan.{hint}",
         BUILTIN,
         check="isin",
         hint=lambda c: did_you_mean(str(c.value), c.choices) + options(c.choices),
@@ -76,7 +87,7 @@ VALUE_RULES = [
     Rule(
         "pilihan_daftar",
         ERROR,
-        "Daftar '{value}' pada kolom '{column}' memuat nilai di luar pilihan.{hint}",
+        "Daftar '{value}' pada {kolom} '{column}' memuat nilai di luar pilihan.{hint}",
         MODEL,
         doc="setiap nilai ada dalam daftar pilihan",
         column="faktor_kerawanan",
@@ -114,7 +125,7 @@ VALUE_RULES = [
     Rule(
         "panjang_teks",
         ERROR,
-        "Teks pada kolom '{column}' harus {min_length} sampai {max_length} karakter.",
+        "Teks pada {kolom} '{column}' harus {min_length} sampai {max_length} karakter.",
         BUILTIN,
         doc="{min_length}–{max_length} karakter",
         check="str_length",
@@ -134,7 +145,7 @@ VALUE_RULES = [
         "kecamatan_ambigu",
         ERROR,
         "Nama kecamatan '{value}' cocok dengan lebih dari satu kecamatan ({hint}). "
-        "Isi kolom kode_kecamatan.",
+        "Isi {kolom} kode_kecamatan.",
         FILE,
     ),
 ]

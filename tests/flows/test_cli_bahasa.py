@@ -13,7 +13,17 @@ import pytest
 from flows.cli import build_parser, main
 from flows.cli.bahasa import CATALOGUE, PLURALS
 
-COMMANDS = ("validate", "template", "ingest", "report", "demo", "nightly", "serve")
+COMMANDS = (
+    "validate",
+    "template",
+    "ingest",
+    "report",
+    "demo",
+    "nightly",
+    "serve",
+    "portal",
+    "akun",
+)
 # What argparse writes in English when its texts are not translated.
 ENGLISH = (
     "usage:",

@@ -1,0 +1,264 @@
+"""The pages (Bahasa Indonesia, no script needed): sign in and out, the operator's day, the
+staff board, the verdict on an upload, the submissions, error reports, the latest reports.
+"""
+
+import datetime as dt
+import json
+import secrets
+from typing import Annotated
+from urllib.parse import parse_qs, quote
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
+
+from lapsit.clock import local_stamp
+from lapsit.galat import ERROR, WARNING, Galat
+from lapsit.ingest.error_report import context as report_context
+from lapsit.portal import accounts, audit
+from lapsit.portal.accounts import Throttled
+from lapsit.portal.board import STATUS, board, latest_reports, report_file
+from lapsit.portal.context import Portal
+from lapsit.portal.deps import (
+    THROTTLED,
+    PortalDep,
+    SignedIn,
+    address,
+    check_csrf,
+    csrf_token,
+    writable,
+)
+from lapsit.portal.submissions import PENDING, submissions, submit
+from lapsit.portal.uploads import BadForm, receive_form
+from lapsit.publishing.template import default_filename, template_date, write_template
+from lapsit.templating import render
+
+router = APIRouter()
+SMALL_FORM_BYTES = 16 * 1024
+LISTED = 20
+STATUS_WORDS = {
+    "diterima": "✔ Diterima",
+    "ditolak": "✖ Ditolak",
+    "digantikan": "↺ Digantikan kiriman lebih baru",
+    "duplikat": "= Duplikat",
+    PENDING: "⇪ Menunggu ingest",
+}
+
+
+def page(request: Request, template: str, status: int = 200, **ctx) -> HTMLResponse:
+    """A page of `templates/portal/`, with what the base layout needs."""
+    html = render(
+        f"portal/{template}", csrf=csrf_token(request), account=ctx.pop("account", None), **ctx
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+async def small_form(request: Request) -> dict[str, str]:
+    """A URL-encoded form of a few fields, read under a small limit (413 beyond it)."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > SMALL_FORM_BYTES:
+            raise HTTPException(413, "Isian terlalu panjang.")
+    fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+    return {k: v[0] for k, v in fields.items()}
+
+
+@router.get("/")
+def home() -> RedirectResponse:
+    return RedirectResponse("/beranda", status_code=303)
+
+
+@router.get("/masuk")
+def sign_in_page(request: Request) -> HTMLResponse:
+    return page(request, "masuk.html.j2", title="Masuk")
+
+
+@router.post("/masuk")
+async def sign_in(request: Request, p: PortalDep) -> Response:
+    form = await small_form(request)
+    check_csrf(request, form.get("csrf"))
+    nama, sandi = form.get("nama", "").strip(), form.get("sandi", "")
+    try:
+        account = await run_in_threadpool(
+            accounts.authenticate, p.engine, nama, sandi, address(request)
+        )
+    except Throttled:
+        return page(request, "masuk.html.j2", 429, title="Masuk", pesan=THROTTLED, nama=nama)
+    if account is None:
+        pesan = "Nama akun atau kata sandi salah."
+        return page(request, "masuk.html.j2", 401, title="Masuk", pesan=pesan, nama=nama)
+    request.session.clear()  # a new session on every sign-in (no fixation)
+    request.session.update(
+        akun=account.id,
+        versi=account.versi_sandi,
+        masuk=dt.datetime.now(dt.UTC).isoformat(),
+        csrf=secrets.token_urlsafe(32),
+    )
+    return RedirectResponse("/beranda", status_code=303)
+
+
+@router.post("/keluar")
+async def sign_out(request: Request) -> RedirectResponse:
+    form = await small_form(request)
+    check_csrf(request, form.get("csrf"))
+    request.session.clear()
+    return RedirectResponse("/masuk?keluar=1", status_code=303)
+
+
+def _polres_names(p: Portal, codes: list[str]) -> list[dict]:
+    rows = p.ref.polres.select("kode_polres", "nama_polres").to_dicts()
+    return [r for r in rows if r["kode_polres"] in codes]
+
+
+def _listed(p: Portal, rows: list[dict]) -> list[dict]:
+    """Submissions as the pages show them: local times, status in words."""
+    zones = p.ref.zones()
+    return [
+        r
+        | {
+            "waktu": local_stamp(r["waktu_terima"], zones.get(r["kode_polres"])),
+            "status_kata": STATUS_WORDS.get(r["status"], r["status"]),
+            "tautan": f"/galat/{quote(r['kode_polres'])}/{quote(r['berkas'])}",
+        }
+        for r in rows
+    ]
+
+
+@router.get("/beranda")
+def dashboard(request: Request, account: SignedIn, p: PortalDep) -> HTMLResponse:
+    today = board(p, account.kode_polda)
+    codes = account.polres_codes(p.ref)
+    recent = _listed(p, submissions(p, codes, limit=LISTED))
+    common = {
+        "account": account,
+        "board": today,
+        "recent": recent,
+        "polres": _polres_names(p, codes),
+        "status_words": STATUS,
+    }
+    if account.is_staff:
+        reports = latest_reports(p, account.kode_polda)
+        return page(request, "papan.html.j2", title="Papan kelengkapan", reports=reports, **common)
+    mine = next(r for r in today.rows if r["kode_polres"] == account.kode_polres)
+    return page(request, "beranda.html.j2", title="Beranda", mine=mine, **common)
+
+
+@router.get("/templat")
+def template_download(
+    account: SignedIn,
+    p: PortalDep,
+    polres: Annotated[str | None, Query()] = None,
+) -> FileResponse:
+    """Today's Excel template of the Polres (the generator of `lapsit template`)."""
+    kode = writable(account, polres or account.kode_polres, p)
+    day = template_date(p.ref, kode)  # today, in the Polres's time zone
+    p.catalog.upload_staging.mkdir(parents=True, exist_ok=True)
+    path = p.catalog.upload_staging / f"templat-{secrets.token_hex(8)}.xlsx"
+    write_template(path, p.ref, kode, day)
+    return FileResponse(
+        path,
+        filename=default_filename(kode, day),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        background=BackgroundTask(path.unlink, missing_ok=True),
+    )
+
+
+@router.post("/unggah")
+async def upload(request: Request, account: SignedIn, p: PortalDep) -> HTMLResponse:
+    received = await receive_form(
+        dict(request.headers), request.stream(), p.catalog.upload_staging, p.settings.max_file_bytes
+    )
+    try:
+        check_csrf(request, received.fields.get("csrf"))
+        if received.staged is None or not received.filename:
+            raise BadForm("Pilih berkas laporan (.xlsx atau .json) terlebih dahulu.")
+        kode = writable(account, received.fields.get("kode_polres"), p)
+        verdict = await run_in_threadpool(submit, p, account, received, kode, address(request))
+    finally:
+        received.discard()
+    return page(
+        request,
+        "putusan.html.j2",
+        title="Hasil pemeriksaan",
+        account=account,
+        verdict=verdict,
+        nama_polres=p.ref.polres_row(kode)["nama_polres"],
+        errors=[g for g in verdict.galat if g.severity == ERROR],
+        warnings=[g for g in verdict.galat if g.severity == WARNING],
+        json_file=verdict.berkas.endswith(".json"),
+        waktu=local_stamp(verdict.waktu_terima, p.ref.zone_of(kode)),
+        tautan=f"/galat/{quote(kode)}/{quote(verdict.berkas)}",
+    )
+
+
+@router.get("/submisi")
+def submission_list(
+    request: Request,
+    account: SignedIn,
+    p: PortalDep,
+    polres: Annotated[str | None, Query()] = None,
+) -> HTMLResponse:
+    codes = account.polres_codes(p.ref)
+    if polres:
+        if polres not in codes:
+            raise HTTPException(403, f"Polres '{polres}' bukan wilayah akun ini.")
+        codes = [polres]
+    rows = _listed(p, submissions(p, codes, limit=200))
+    return page(
+        request,
+        "submisi.html.j2",
+        title="Daftar kiriman",
+        account=account,
+        rows=rows,
+        polres=_polres_names(p, account.polres_codes(p.ref)),
+        pilihan=polres,
+    )
+
+
+@router.get("/galat/{kode_polres}/{berkas}")
+def error_report(
+    kode_polres: str,
+    berkas: str,
+    account: SignedIn,
+    p: PortalDep,
+) -> HTMLResponse:
+    """A submission's error report, printable: the registry's once ingested, else the verdict."""
+    if kode_polres not in account.polres_codes(p.ref):
+        raise HTTPException(403, f"Polres '{kode_polres}' bukan wilayah akun ini.")
+    found = next(
+        (r for r in submissions(p, [kode_polres], limit=100_000) if r["berkas"] == berkas), None
+    )
+    if found is None:
+        raise HTTPException(404, "Kiriman itu tidak ada.")
+    upload = audit.uploads(p.engine, [kode_polres]).get((kode_polres, berkas))
+    if found["galat"] is not None:
+        errors = json.loads(found["galat"])
+        status = found["status"]
+    elif upload is not None:
+        errors = json.loads(upload["galat"] or "[]")
+        status = "sah menurut pemeriksaan" if upload["sah"] else "tidak sah menurut pemeriksaan"
+    else:
+        errors, status = [], "belum diperiksa"
+    ctx = report_context(
+        berkas,
+        p.ref.polres_row(kode_polres)["nama_polres"],
+        status,
+        [Galat(**g) for g in errors],
+        found["waktu_terima"],
+        p.ref.zone_of(kode_polres),
+        json_file=berkas.endswith(".json"),
+    )
+    return HTMLResponse(render("galat.html.j2", **ctx))
+
+
+@router.get("/laporan/{tanggal}/{nama}")
+def report(tanggal: str, nama: str, account: SignedIn, p: PortalDep) -> FileResponse:
+    """A situation report of the account's Polda (only files its report folders hold)."""
+    if not account.is_staff:
+        raise HTTPException(403, "Laporan situasi Polda hanya untuk staf Polda.")
+    path = report_file(p, account.kode_polda, tanggal, nama)
+    if path is None:
+        raise HTTPException(404, "Laporan itu tidak ada.")
+    return FileResponse(path)
