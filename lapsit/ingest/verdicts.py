@@ -44,6 +44,11 @@ class Verdict:
     def n_errors(self) -> int:
         return sum(g.severity == ERROR for g in self.errors)
 
+    @property
+    def fmt(self) -> str:
+        """The file's format (`xlsx`, `json`, ...), whose words say where an error is."""
+        return self.berkas.rpartition(".")[2].lower()
+
 
 def verdict(outcome: Outcome) -> Verdict:
     """The verdict of one outcome of an ingest run."""
@@ -62,7 +67,7 @@ def verdict(outcome: Outcome) -> Verdict:
 def first_errors(v: Verdict, n: int = FIRST_ERRORS) -> list[str]:
     """The first n errors (not warnings) of a verdict, in workbook order."""
     errors = sorted((g for g in v.errors if g.severity == ERROR), key=sort_key)
-    return [describe(g) for g in errors[:n]]
+    return [describe(g, v.fmt) for g in errors[:n]]
 
 
 def rejection_message(v: Verdict, data_dir: Path) -> str:

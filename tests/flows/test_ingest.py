@@ -79,7 +79,8 @@ def test_ingest_flow_shows_each_rejection_as_a_failed_subflow_and_nothing_per_ac
     assert sorted(child.tags) == ["polda:kalsel", "polres:tabalong"]
     message = child.state.message
     assert message.startswith(f"Submisi tabalong/{TANGGAL}.json ditolak: 3 kesalahan.")
-    assert "[lembar pengamanan, baris 2, kolom kode_kecamatan]" in message
+    # A JSON file: its errors are told in keys and objects.
+    assert "[kunci pengamanan, objek 2, kunci kode_kecamatan]" in message
     report = message.splitlines()[-1].removeprefix("Laporan galat lengkap: ")
     assert Path(report).is_file() and Path(report).is_relative_to(data / "reports" / "galat")
     # The per-file bookkeeping costs no task run: the steps, once per batch, and the subflow.

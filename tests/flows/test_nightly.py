@@ -98,8 +98,9 @@ def test_nightly_flow_shows_each_submission_and_completes(prefect_harness, tmp_p
     assert bad.name == f"ditolak · tabalong · {TANGGAL}.json"
     assert bad.state.type.value == "FAILED"
     assert "ditolak: 3 kesalahan" in bad.state.message
-    assert "[lembar pengamanan, baris 2, kolom kode_kecamatan]" in bad.state.message
-    assert "kolom nrp" in bad.state.message and NRP not in bad.state.message
+    # A JSON file: its errors are told in keys and objects.
+    assert "[kunci pengamanan, objek 2, kunci kode_kecamatan]" in bad.state.message
+    assert "kunci nrp" in bad.state.message and NRP not in bad.state.message
     assert not [t for t in asyncio.run(_task_runs(ingest.id)) if "validasi" in t]
 
     (artifact,) = asyncio.run(_artifacts("submisi-ditolak", ingest.id))

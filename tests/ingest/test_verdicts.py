@@ -27,11 +27,25 @@ def _verdict(status: str, errors: tuple = ()) -> verdicts.Verdict:
 
 
 REJECTED_ERRORS = (
-    make("format_nrp", sheet="netralitas", row=2, column="nrp", value=NRP),
-    make("tanggal_di_luar_tahapan", sheet="laporan", row=None, column="tanggal", value=TANGGAL),
-    make("kecamatan_wilayah", sheet="pengamanan", row=2, column="kode_kecamatan", value="63.11.06"),
-    make("tidak_negatif", sheet="pengamanan", row=3, column="personel_tni", value=-1),
-    make("sanksi_wajib", sheet="netralitas", row=3, column="sanksi"),
+    make("format_nrp", sheet="netralitas", row=2, column="nrp", value=NRP, fmt="json"),
+    make(
+        "tanggal_di_luar_tahapan",
+        sheet="laporan",
+        row=None,
+        column="tanggal",
+        value=TANGGAL,
+        fmt="json",
+    ),
+    make(
+        "kecamatan_wilayah",
+        sheet="pengamanan",
+        row=2,
+        column="kode_kecamatan",
+        value="63.11.06",
+        fmt="json",
+    ),
+    make("tidak_negatif", sheet="pengamanan", row=3, column="personel_tni", value=-1, fmt="json"),
+    make("sanksi_wajib", sheet="netralitas", row=3, column="sanksi", fmt="json"),
 )
 
 
@@ -40,9 +54,10 @@ def test_rejection_message_names_the_first_errors_in_workbook_order_without_nrp(
     lines = message.splitlines()
     assert lines[0] == f"Submisi tabalong/{TANGGAL}.json ditolak: 4 kesalahan."
     # Errors only (the warning is left out), sheet order then row: pengamanan before netralitas.
-    assert lines[1].startswith("1. [lembar pengamanan, baris 2, kolom kode_kecamatan]")
-    assert lines[2].startswith("2. [lembar pengamanan, baris 3, kolom personel_tni]")
-    assert lines[3].startswith("3. [lembar netralitas, baris 2, kolom nrp]")
+    assert lines[1].startswith("1. [kunci pengamanan, objek 2, kunci kode_kecamatan]")
+    assert lines[2].startswith("2. [kunci pengamanan, objek 3, kunci personel_tni]")
+    assert lines[3].startswith("3. [kunci netralitas, objek 2, kunci nrp]")
+    assert "pada kunci 'personel_tni'" in lines[2]  # the message itself speaks of keys too
     assert lines[4] == "... dan 1 kesalahan lain."
     assert lines[5] == (
         f"Laporan galat lengkap: {tmp_path}/reports/galat/tabalong/{TANGGAL}.json.abababab.md"
@@ -93,7 +108,7 @@ def test_event_and_artifact_row_of_a_rejection(ref, tmp_path):
     assert [(r["Polres"], r["Berkas"], r["Jumlah galat"]) for r in rows] == [
         ("Polres Tabalong", f"tabalong/{TANGGAL}.json", 4)
     ]
-    assert rows[0]["Galat pertama"].startswith("[lembar pengamanan, baris 2")
+    assert rows[0]["Galat pertama"].startswith("[kunci pengamanan, objek 2")
 
 
 def test_counts_message_names_every_outcome():
