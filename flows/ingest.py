@@ -9,15 +9,18 @@ subflow run (`rejection_flow`), started once the registry records it
 (`lapsit.ingest.announce`), which also emits its event for Automations.
 """
 
+import asyncio
+import logging
 from collections.abc import Iterator
+from uuid import UUID
 
-from prefect import flow, get_run_logger, tags
+from prefect import Task, flow, get_client, get_run_logger, tags
 from prefect.events import emit_event
 from prefect.events.worker import EventsWorker
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
-from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 from prefect.states import Completed, Failed, State
+from prefect.utilities.asyncutils import run_coro_as_sync
 
 from flows.params import AlamatDask, FolderData, PelaksanaTugas
 from lapsit.clock import now_utc
@@ -42,22 +45,81 @@ def rejection_flow(penolakan: Rejection) -> State:
     """One rejected submission: Failed, its first errors in the message; emits its event.
 
     A rejection is an outcome, not a crash: the run returns its Failed state
-    (no exception, so no traceback anywhere).
+    (no exception, so no traceback anywhere). The ingest does not execute this
+    flow for each rejection (`announce` records its run directly, Failed, as a
+    subflow run of the ingest); it is the flow those runs belong to, and runs
+    like this when started by hand.
     """
     emit_event(**verdicts.rejection_event(penolakan))
     return Failed(name="Ditolak", message=penolakan.message)
 
 
+# The placeholder task run a subflow run hangs from in its parent (as Prefect makes one).
+_SUBFLOW_TASK = Task(name=rejection_flow.name, fn=rejection_flow.fn, version=rejection_flow.version)
+# Rejections recorded at once against the server.
+ANNOUNCE_CONCURRENCY = 1
+
+
 def announce(rejections: list[Rejection]) -> None:
-    """A Failed subflow run per rejection, tagged with its Polres and Polda; events sent."""
-    # A rejection's run lasts milliseconds: a heartbeat thread (Prefect's crash detection)
-    # would cost up to a second each to stop, for nothing.
-    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+    """A Failed subflow run per rejection, tagged with its Polres and Polda; events sent.
+
+    Each run is recorded directly in its final state (the placeholder task run
+    in the ingest, then the flow run), concurrently: a rejection's run has
+    nothing to execute, and running the flow engine for each cost about half a
+    second (docs/performance.md). The events are emitted here too.
+    """
+    parent = flow_run.get_id()
+    if parent is None:  # not inside a flow run: nothing to hang the runs from
         for r in rejections:
             with tags(*r.tags):
                 rejection_flow(r, return_state=True)
-    # The outbox forgets these once this returns: let their events leave first.
-    EventsWorker.drain_all(timeout=EVENTS_DRAIN_SECONDS, at_exit=False)
+    else:
+        runs = run_coro_as_sync(_record(rejections, UUID(parent)))
+        for r, run_id in zip(rejections, runs, strict=True):
+            event = verdicts.rejection_event(r)
+            own = {
+                "prefect.resource.id": f"prefect.flow-run.{run_id}",
+                "prefect.resource.role": "flow-run",
+            }
+            emit_event(**event | {"related": [*event.get("related", []), own]})
+    # The outbox forgets these once this returns: let their events leave first. Draining
+    # logs "Still processing items" at WARNING while the queue empties: not for an officer.
+    worker = logging.getLogger(EventsWorker.__name__)
+    level = worker.level
+    worker.setLevel(logging.ERROR)
+    try:
+        EventsWorker.drain_all(timeout=EVENTS_DRAIN_SECONDS, at_exit=False)
+    finally:
+        worker.setLevel(level)
+
+
+async def _record(rejections: list[Rejection], parent: UUID) -> list[UUID]:
+    """Record each rejection's Failed subflow run; returns their ids, in order."""
+    gate = asyncio.Semaphore(ANNOUNCE_CONCURRENCY)
+    async with get_client() as client:
+
+        async def one(r: Rejection) -> UUID:
+            state = Failed(name="Ditolak", message=r.message)
+            async with gate:
+                placeholder = await client.create_task_run(
+                    task=_SUBFLOW_TASK,
+                    flow_run_id=parent,
+                    dynamic_key=r.event_id,
+                    name=f"{rejection_flow.name}-{r.event_id[:3]}",
+                    extra_tags=r.tags,
+                    state=state,
+                )
+                run = await client.create_flow_run(
+                    flow=rejection_flow,
+                    name=r.run_name,
+                    parameters={"penolakan": r.to_dict()},
+                    tags=r.tags,
+                    parent_task_run_id=placeholder.id,
+                    state=state,
+                )
+            return run.id
+
+        return list(await asyncio.gather(*(one(r) for r in rejections)))
 
 
 def on_dask(address: str | None) -> Schedule:
