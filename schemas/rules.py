@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 ERROR = "error"
+# The TPS tier columns of `pengamanan` (contract 1.1), for the rule over jumlah_tps.
+TIERS = ("tps_rawan", "tps_sangat_rawan", "tps_khusus")
 WARNING = "warning"
 
 # Where a rule is checked.
@@ -437,6 +439,24 @@ _DECLARED: list[Rule] = [
             "ExpectColumnPairValuesToBeEqual",
             {"column_A": "kode_polres", "column_B": "polres_wilayah"},
             "Kecamatan berada di wilayah hukum Polres pelapor (polres.csv).",
+        ),
+    ),
+    Rule(
+        "tps_bertingkat_melebihi",
+        ERROR,
+        "Jumlah TPS rawan, sangat rawan dan khusus ({hint}) melebihi jumlah_tps ({value}). "
+        "Perbaiki tps_rawan, tps_sangat_rawan atau tps_khusus (sisanya dihitung kurang rawan).",
+        MODEL,
+        doc="bila jumlah_tps diisi: tps_rawan + tps_sangat_rawan + tps_khusus tidak melebihi "
+        "jumlah_tps",
+        column="tps_rawan",
+        value="jumlah_tps",
+        hint=lambda c: str(sum(c.row.get(k) or 0 for k in TIERS)),
+        # No GX expectation states "a sum of columns at most another column"
+        # (ExpectMulticolumnSumToEqual only tests equality): the model rule alone guards it.
+        excel=Excel(
+            highlight="=AND(ISNUMBER({jumlah_tps}),"
+            "N({tps_rawan})+N({tps_sangat_rawan})+N({tps_khusus})>{jumlah_tps})"
         ),
     ),
     Rule(
