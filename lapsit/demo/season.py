@@ -1,4 +1,5 @@
-"""Generate the demo season of Polres submissions: Pilkada 2024, Polda Kalimantan Selatan.
+"""Generate the demo season of Polres submissions: Pilkada 2024, Polda Kalimantan Selatan
+(and, beside it, Polda Sumatera Selatan: `lapsit.demo.sumsel`).
 
 Usage: ``lapsit demo`` (or ``python -m lapsit.demo.season [RAW_DIR]``, default ``data/raw``).
 
@@ -22,6 +23,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from lapsit.catalog import SHIPPED_REFERENCE
+from lapsit.demo import sumsel
 from lapsit.demo.content import (
     DAYS,
     SEED,
@@ -154,7 +156,8 @@ def stamp(path: Path, delivered: dt.datetime, zone: str) -> None:
 
 
 def generate(raw_dir: Path, ref: Reference | None = None) -> list[Path]:
-    """Write the demo season into `raw_dir/<kode_polres>/` and return the files written."""
+    """Write the demo season into `raw_dir/<kode_polres>/` and return the files written:
+    Kalimantan Selatan's (below), then Sumatera Selatan's beside them (`lapsit.demo.sumsel`)."""
     ref = ref or load_reference(SHIPPED_REFERENCE)
     polres = ref.polres.filter(kode_polda="kalsel").to_dicts()
     kecs = jurisdictions(ref, "kalsel")
@@ -193,6 +196,7 @@ def generate(raw_dir: Path, ref: Reference | None = None) -> list[Path]:
                 written.append(raw_dir / kode / DUPLIKAT[2])
                 shutil.copyfile(good, written[-1])
                 stamp(written[-1], min(later + dt.timedelta(minutes=10), at(day, 21, 30)), zone)
+    written += sumsel.generate(raw_dir, ref)
     return sorted(written)
 
 
