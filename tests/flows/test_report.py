@@ -51,8 +51,9 @@ def test_report_flow_writes_every_report_and_publishes_the_polda_markdown(
     assert state.is_completed()
     paths = state.result()
     folder = ingested.catalog.reports_dir / "kalsel" / TANGGAL.isoformat()
-    assert len(paths) == 2 * 14
+    assert len(paths) == 3 * 14  # HTML, Markdown and PDF of the Polda and each Polres
     assert folder / f"lapsit-kalsel-{TANGGAL}.html" in paths
+    assert folder / f"lapsit-kalsel-{TANGGAL}.pdf" in paths
     assert all(p.parent == folder and p.is_file() for p in paths)
     soup = BeautifulSoup((folder / f"lapsit-kalsel-{TANGGAL}.html").read_text(), "html.parser")
     polri = soup.select_one('.kartu[data-kunci="personel_polri"] .nilai').get_text(strip=True)
@@ -85,6 +86,49 @@ def test_cli_report_prints_the_written_paths(prefect_harness, ingested, capsys):
     ) in (printed)
 
 
+@pytest.mark.slow
+def test_cli_report_nasional_writes_the_roll_up(prefect_harness, ingested, capsys):
+    code = main(
+        ["report", "--date", str(TANGGAL), "--nasional", "--data-dir", str(ingested.data_dir)]
+    )
+    assert code == 0
+    folder = ingested.catalog.reports_dir / "nasional" / str(TANGGAL)
+    printed = capsys.readouterr().out.split()
+    assert printed == [
+        str(folder / f"lapsit-nasional-{TANGGAL}.{ext}") for ext in ("html", "md", "pdf")
+    ]
+    soup = BeautifulSoup((folder / f"lapsit-nasional-{TANGGAL}.html").read_text(), "html.parser")
+    kalsel = [
+        td.get_text(" ", strip=True)
+        for td in soup.select_one('tr[data-polda="kalsel"]').select("td")
+    ]
+    polri = sum(r["personel_polri"] for r in valid_sections()["pengamanan"])
+    assert kalsel[1:3] == ["1 dari 13 1 tepat waktu", str(polri)]
+
+
+def test_pdf_that_cannot_be_written_is_a_warning_and_the_report_stands(
+    prefect_harness, ingested, monkeypatch, caplog
+):
+    """Trap: the PDF engine breaks (a missing system library, a layout bug)."""
+    from lapsit.report import pdf
+
+    def broken(html: str) -> bytes:
+        raise pdf.PdfError("pango tidak ditemukan")
+
+    monkeypatch.setattr(pdf, "pdf_bytes", broken)
+    state = report_flow(
+        report_date=TANGGAL.isoformat(),
+        kode_polda="kalsel",
+        data_dir=str(ingested.data_dir),
+        return_state=True,
+    )
+    assert state.is_completed()
+    paths = state.result()
+    assert len(paths) == 2 * 14 and not [p for p in paths if p.suffix == ".pdf"]
+    assert all(p.is_file() for p in paths)
+    assert "PDF laporan kalsel tidak dapat dibuat (pango tidak ditemukan)" in caplog.text
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -92,6 +136,7 @@ def test_cli_report_prints_the_written_paths(prefect_harness, ingested, capsys):
         (["--date", "2024-02-30"], "tidak sah"),
         (["--date", "2024-11-20", "--polda", "kalbar"], "Polda 'kalbar' tidak dikenal"),
         (["--date", "2024-11-20", "--as-of-version", "3"], "Versi registri 3 tidak ada"),
+        (["--date", "2024-11-20", "--nasional", "--polda", "kalsel"], "--nasional merangkum"),
     ],
 )
 def test_cli_report_refuses_unusable_arguments(settings, capsys, args, message):
