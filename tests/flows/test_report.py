@@ -38,10 +38,8 @@ def ingested(ref, settings):
     return settings
 
 
-@pytest.mark.slow
-def test_report_flow_writes_every_report_and_publishes_the_polda_markdown(
-    prefect_harness, ingested
-):
+def kalsel_report(ingested) -> tuple:
+    """Run the report flow for Kalsel on TANGGAL; its final state and the files written."""
     state = report_flow(
         report_date=TANGGAL.isoformat(),
         kode_polda="kalsel",
@@ -49,7 +47,14 @@ def test_report_flow_writes_every_report_and_publishes_the_polda_markdown(
         return_state=True,
     )
     assert state.is_completed()
-    paths = state.result()
+    return state, state.result()
+
+
+@pytest.mark.slow
+def test_report_flow_writes_every_report_and_publishes_the_polda_markdown(
+    prefect_harness, ingested
+):
+    state, paths = kalsel_report(ingested)
     folder = ingested.catalog.reports_dir / "kalsel" / TANGGAL.isoformat()
     assert len(paths) == 3 * 14  # HTML, Markdown and PDF of the Polda and each Polres
     assert folder / f"lapsit-kalsel-{TANGGAL}.html" in paths
@@ -116,14 +121,7 @@ def test_pdf_that_cannot_be_written_is_a_warning_and_the_report_stands(
         raise pdf.PdfError("pango tidak ditemukan")
 
     monkeypatch.setattr(pdf, "pdf_bytes", broken)
-    state = report_flow(
-        report_date=TANGGAL.isoformat(),
-        kode_polda="kalsel",
-        data_dir=str(ingested.data_dir),
-        return_state=True,
-    )
-    assert state.is_completed()
-    paths = state.result()
+    _, paths = kalsel_report(ingested)
     assert len(paths) == 2 * 14 and not [p for p in paths if p.suffix == ".pdf"]
     assert all(p.is_file() for p in paths)
     assert "PDF laporan kalsel tidak dapat dibuat (pango tidak ditemukan)" in caplog.text

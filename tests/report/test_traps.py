@@ -206,6 +206,11 @@ def test_silent_polres_is_tidak_melapor_never_zero(season):
     assert card(soup, "personel_polri", "catatan") == "2 dari 13 Polres"
     tapin = BeautifulSoup(render_html(season["reports"][D("2024-11-25")][5]), "html.parser")
     assert card(tapin, "personel_polri") == "–"
+    # No report is not "no shortfall": the staffing card and section say it was not assessed.
+    assert card(tapin, "kekurangan") == "–"
+    assert text(tapin, "#kekuatan-personel").endswith(
+        "tidak ada laporan pengamanan yang sah untuk tanggal ini."
+    )
     assert "Polres Tapin tidak mengirim laporan yang sah" in text(tapin, "#tanpa-laporan")
     row = tapin.select("#tabel-tren tbody tr")[-1].select("td")
     assert [td.get_text(strip=True) for td in row] == [
@@ -276,6 +281,9 @@ def test_planted_shortfall_is_listed_largest_deficit_first(season, ref):
         "Tidak dapat dinilai (1 kecamatan, tanpa jumlah TPS):"
     )
     assert card(soup, "kekurangan") == "2"
+    per_polres = [[td.get_text(strip=True) for td in tr.select("td")]
+                  for tr in soup.select("#tabel-kekuatan-polres tbody tr")]  # fmt: skip
+    assert per_polres == [["Polres Balangan", "1", "30", "0"], ["Polres Tabalong", "1", "5", "0"]]
     assert (
         "2 kecamatan kurang personel menurut pola pengamanan TPS (kurang 35 Polri); terbesar: "
         f"{paringin} (Polres Balangan), kurang 30 Polri." in text(soup, "#perhatian")
