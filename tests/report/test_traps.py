@@ -173,6 +173,8 @@ def test_rejected_correction_after_an_accepted_file_names_the_file_that_stands(s
         "Yang dihitung masih berkas 2024-11-26.xlsx (masuk 19.18); isi perbaikan itu belum "
         "masuk laporan ini."
     )
+    # Its error was on the pengamanan sheet: the neutrality card carries no note.
+    assert card(soup, "netralitas", "catatan") == ""
     assert "**Perbaikan ditolak:** Polres Balangan" in render_markdown(
         season["reports"][D("2024-11-26")][0]
     )
