@@ -275,7 +275,10 @@ def test_markdown_figures_equal_the_html_figures(polda, html):
 def test_date_without_any_submission_says_so_and_lists_everyone(season):
     report = season["reports"][EMPTY_DAY][0]
     soup = BeautifulSoup(render_html(report), "html.parser")
-    assert "Tidak ada laporan sah" in soup.select_one("#tanpa-laporan").get_text()
+    assert " ".join(soup.select_one("#tanpa-laporan").get_text().split()) == (
+        "Tidak ada laporan sah yang diterima untuk Kamis, 21 November 2024. Tidak satu pun dari "
+        "13 Polres mengirim laporan yang sah; lihat bagian 9."
+    )
     assert len(soup.select("#tidak-lapor li")) == N_POLRES_KALSEL
     assert card(soup, "polres_lapor") == f"0 dari {N_POLRES_KALSEL}"
     assert "perubahan harian tidak dihitung" in soup.select_one("#pembanding").get_text()
