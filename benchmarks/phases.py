@@ -195,7 +195,7 @@ def _one_report(settings, ref, kode_polda: str, day: dt.date):
     stage = _stage(snap, ref, settings, scope, day)
     rep = build.build_report(snap, ref, settings, scope, day, stage, dt.datetime.now(dt.UTC))
     built = time.perf_counter()
-    render.write_report(rep, settings.catalog)
+    render.write_report(rep, settings.catalog, pdf=False)  # the PDF: docs/performance.md
     end = time.perf_counter()
     seconds = {
         "load_snapshot": loaded - start,
@@ -228,7 +228,7 @@ def _reports(settings, ref, kode_polda: str, day: dt.date, *, polda_only: bool) 
     reports = build.build_polda_reports(snap, ref, settings, kode_polda, day)
     if polda_only:
         reports = reports[:1]
-    return sum(len(render.write_report(r, settings.catalog)) for r in reports)
+    return sum(len(render.write_report(r, settings.catalog, pdf=False).paths) for r in reports)
 
 
 def prefect_server() -> tuple[dict[str, float], dict]:

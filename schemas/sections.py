@@ -9,3 +9,6 @@ SECTIONS = ("laporan", "pengamanan", "satgas", "kejadian", "netralitas", "kesiap
 REQUIRED_SECTIONS = ("laporan", "pengamanan")
 # The sections curated into tables of their own (`laporan` goes to the registry).
 CURATED_SECTIONS = ("pengamanan", "satgas", "kejadian", "netralitas", "kesiapan")
+# The TPS tier columns of `pengamanan` (contract 1.1): how many of its TPS are rated rawan,
+# sangat rawan and khusus (the rest are kurang rawan).
+TIERS = ("tps_rawan", "tps_sangat_rawan", "tps_khusus")

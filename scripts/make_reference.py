@@ -33,6 +33,7 @@ POLRES = {
     "tanah-bumbu": ("Polres", ["63.10"]),
     "kotabaru": ("Polres", ["63.02"]),
     "ogan-ilir": ("Polres", ["16.10"]),
+    "pagar-alam": ("Polres", ["16.72"]),
     "jombang": ("Polres", ["35.17"]),
     "muaro-jambi": ("Polres", ["15.05"]),
 }

@@ -65,6 +65,22 @@ def broken(tmp_path):
             "mulai_sebelum_selesai",
         ),
         ("tahapan.csv", "2024-11-24,2024-11-26", "24/11/2024,2024-11-26", "YYYY-MM-DD"),
+        ("pola_pengamanan.csv", ",,rawan,4,2,8", ",,rawan,4,0,8", "greater_than_or_equal_to"),
+        ("pola_pengamanan.csv", ",,rawan,4,2,8", ",,rawan,empat,2,8", "kolom polri, baris 3"),
+        ("pola_pengamanan.csv", ",,rawan,4,2,8", ",,rawan_sekali,4,2,8", "isin"),
+        ("pola_pengamanan.csv", ",,rawan,4,2,8", ",,sangat_rawan,4,2,8", "pola_unik"),
+        (
+            "pola_pengamanan.csv",
+            "kalsel,hulu-sungai-selatan,rawan",
+            ",hulu-sungai-selatan,rawan",
+            "polres_dengan_polda",
+        ),
+        (
+            "pola_pengamanan.csv",
+            "kalsel,hulu-sungai-selatan,rawan",
+            "sumsel,hulu-sungai-selatan,rawan",
+            "termasuk Polda 'kalsel'",
+        ),
     ],
     ids=[
         "unknown-time-zone",
@@ -73,6 +89,12 @@ def broken(tmp_path):
         "polres-code-case",
         "stage-ends-before-start",
         "date-format",
+        "pattern-of-zero-tps",
+        "pattern-count-in-words",
+        "pattern-unknown-tier",
+        "pattern-tier-twice",
+        "pattern-polres-without-polda",
+        "pattern-polres-under-another-polda",
     ],
 )
 def test_broken_reference_stops_with_a_clear_error(broken, file, old, new, expected):
@@ -89,3 +111,38 @@ def test_missing_reference_file_is_named(broken):
     (broken / "tahapan.csv").unlink()
     with pytest.raises(ReferenceDataError, match="tidak ditemukan"):
         load_reference(broken)
+
+
+def test_shipped_patterns_apply_where_polres_csv_knows_the_polda(ref):
+    """National 2019 default, Polres Hulu Sungai Selatan, Polres Pagar Alam apply; Lampung
+    is a Polda this deployment does not cover (not in polres.csv): left out, no warning."""
+    rows = {(r["kode_polda"], r["kode_polres"], r["tingkat"]): r for r in ref.pola.to_dicts()}
+    assert rows[None, None, "kurang_rawan"] | {} == {
+        "kode_polda": None, "kode_polres": None, "tingkat": "kurang_rawan",
+        "polri": 2, "tps": 4, "linmas": 6,
+    }  # fmt: skip
+    assert rows["kalsel", "hulu-sungai-selatan", "sangat_rawan"]["linmas"] is None
+    assert rows["sumsel", "pagar-alam", "kurang_rawan"]["tps"] == 8
+    assert not [k for k in rows if k[0] == "lampung"]
+    assert ref.peringatan == ()
+
+
+def test_data_dir_without_patterns_uses_the_shipped_ones(broken):
+    (broken / "pola_pengamanan.csv").unlink()
+    assert load_reference(broken).pola.height == load_reference(SHIPPED_REFERENCE).pola.height
+
+
+def test_pattern_of_a_misspelt_code_is_a_warning_not_a_failed_run(broken):
+    path = broken / "pola_pengamanan.csv"
+    path.write_text(
+        path.read_text()
+        + "kalsel,hulu-sungai-selatn,rawan,2,4,8\nkalse,,rawan,2,4,8\nkalse,,khusus,2,1,\n"
+    )
+    ref = load_reference(broken)
+    assert ref.peringatan == (
+        "pola_pengamanan.csv baris 16: Polres 'hulu-sungai-selatn' tidak ada di polres.csv, jadi "
+        "pola itu tidak dipakai. Mungkin maksud Anda 'hulu-sungai-selatan'?",
+        "pola_pengamanan.csv baris 17, 18: Polda 'kalse' tidak ada di polres.csv, jadi pola itu "
+        "tidak dipakai. Mungkin maksud Anda 'kalsel'?",
+    )
+    assert ref.pola.height == load_reference(SHIPPED_REFERENCE).pola.height

@@ -87,7 +87,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _report(settings: Settings, tanggal: str, polda: str | None, as_of: int | None) -> list[Path]:
+def _report(
+    settings: Settings, tanggal: str, polda: str | None, as_of: int | None, nasional: bool = False
+) -> list[Path]:
     """Render the situation reports through the Prefect flow; returns the files written."""
     from flows.report import report_flow
 
@@ -96,7 +98,14 @@ def _report(settings: Settings, tanggal: str, polda: str | None, as_of: int | No
         kode_polda=polda,
         data_dir=str(settings.data_dir),
         as_of_version=as_of,
+        nasional=nasional,
     )
+
+
+def _print_reference_warnings(ref) -> None:
+    """What the reference files hold that no report can use (e.g. a misspelt code)."""
+    for warning in ref.peringatan:
+        print(f"Peringatan data referensi: {warning}", file=sys.stderr)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -104,7 +113,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     from lapsit.report.data import registry_versions
 
     settings = existing_data_dir(settings_of(args))
-    require_polda(load_reference(settings.catalog.reference_dir), args.polda)
+    if args.nasional and args.polda:
+        raise UsageError("--nasional merangkum semua Polda; jangan dipakai bersama --polda.")
+    ref = load_reference(settings.catalog.reference_dir)
+    require_polda(ref, args.polda)
+    _print_reference_warnings(ref)
     if args.as_of_version is not None:
         versions = registry_versions(settings.catalog.tables)
         if args.as_of_version not in versions:
@@ -114,7 +127,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_USAGE
-    for path in _report(settings, args.date, args.polda, args.as_of_version):
+    for path in _report(settings, args.date, args.polda, args.as_of_version, args.nasional):
         print(path)
     return EXIT_OK
 
@@ -128,8 +141,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     files = generate(catalog.raw_dir)
     print(f"{len(files)} berkas contoh ditulis ke {catalog.raw_dir}")
     print(f"Tabel kurasi: {catalog.tables}")
-    # Voting day of the sample season (Pilkada 2024, Kalimantan Selatan).
-    return _nightly(args, settings, "2024-11-27", "kalsel")
+    # Voting day of the sample season (Pilkada 2024; Kalimantan and Sumatera Selatan), every
+    # Polda, so that the national roll-up is written too.
+    return _nightly(args, settings, "2024-11-27", None)
 
 
 def _nightly(
@@ -154,7 +168,8 @@ def _nightly(
     if isinstance(night, NightlyResult):
         _print_summary(night.ingest)
         for kode in night.reports:
-            print(f"Laporan situasi {kode} {night.dates[kode]}: {night.polda_report(kode)}")
+            day = night.dates.get(kode, night.national_date)
+            print(f"Laporan situasi {kode} {day}: {night.polda_report(kode)}")
         print(f"Laporan galat: {settings.catalog.errors_dir}")
         if night.quality.docs_index:
             print(f"Data Docs kualitas data: {night.quality.docs_index}")
@@ -167,7 +182,9 @@ def cmd_nightly(args: argparse.Namespace) -> int:
     settings = existing_data_dir(settings_of(args))
     runner = _runner(args)
     # Fail fast, before Prefect starts.
-    require_polda(load_reference(settings.catalog.reference_dir), args.polda)
+    ref = load_reference(settings.catalog.reference_dir)
+    require_polda(ref, args.polda)
+    _print_reference_warnings(ref)
     return _nightly(args, settings, args.date, args.polda, runner)
 
 
@@ -211,6 +228,11 @@ def register(
         type=whole_number,
         metavar="N",
         help="reproduksi sesuai versi registri submisi N",
+    )
+    p.add_argument(
+        "--nasional",
+        action="store_true",
+        help="buat rekapitulasi nasional seluruh Polda (reports/nasional/<tanggal>/)",
     )
     p.set_defaults(func=cmd_report)
     what = "tulis data contoh musim Pilkada ke folder data lalu jalankan run malam"

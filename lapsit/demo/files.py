@@ -1,10 +1,13 @@
-"""Write submissions in the contract's two formats (sample data, tests, benchmarks)."""
+"""Write submissions in the contract's two formats, stamped with a delivery time (demo, tests, benchmarks)."""
 
+import csv
 import datetime as dt
 import json
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import xlsxwriter
 
@@ -69,3 +72,27 @@ def write_json(path: Path, sections: Mapping[str, Rows | Mapping[str, Any]]) -> 
         json.dumps(doc, ensure_ascii=False, indent=2, default=_json_default), encoding="utf-8"
     )
     return path
+
+
+def save(path: Path, sections: dict, delivered: dt.datetime, zone: str) -> Path:
+    """Write a submission in the format its suffix names, stamped with its delivery time."""
+    if path.suffix == ".json":
+        write_json(path, sections)
+    elif path.suffix == ".xlsx":
+        write_xlsx(path, sections)
+    else:  # a CSV export of the pengamanan sheet, as an operator might send it
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(
+                f, fieldnames=list(sections["pengamanan"][0]), lineterminator="\n"
+            )
+            writer.writeheader()
+            writer.writerows(sections["pengamanan"])
+    stamp(path, delivered, zone)
+    return path
+
+
+def stamp(path: Path, delivered: dt.datetime, zone: str) -> None:
+    """Set the file's modification time to a naive local delivery time in `zone`."""
+    epoch = delivered.replace(tzinfo=ZoneInfo(zone)).timestamp()
+    os.utime(path, (epoch, epoch))

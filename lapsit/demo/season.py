@@ -1,4 +1,5 @@
-"""Generate the demo season of Polres submissions: Pilkada 2024, Polda Kalimantan Selatan.
+"""Generate the demo season of Polres submissions: Pilkada 2024, Polda Kalimantan Selatan
+(and, beside it, Polda Sumatera Selatan: `lapsit.demo.sumsel`).
 
 Usage: ``lapsit demo`` (or ``python -m lapsit.demo.season [RAW_DIR]``, default ``data/raw``).
 
@@ -11,17 +12,15 @@ byte-identical duplicate (`DUPLIKAT`) and a missing day (`MISSING`).
 """
 
 import copy
-import csv
 import datetime as dt
-import os
 import random
 import shutil
 import sys
 from pathlib import Path
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 from lapsit.catalog import SHIPPED_REFERENCE
+from lapsit.demo import sumsel
 from lapsit.demo.content import (
     DAYS,
     SEED,
@@ -34,7 +33,7 @@ from lapsit.demo.content import (
     stage_code,
     submission,
 )
-from lapsit.demo.files import write_json, write_xlsx
+from lapsit.demo.files import save, stamp
 from lapsit.reference import Reference, load_reference
 
 D = dt.date.fromisoformat
@@ -129,32 +128,9 @@ def spoil(mistake: Mistake, sections: dict, kecs: dict[str, list[Kecamatan]]) ->
     return broken
 
 
-def save(path: Path, sections: dict, delivered: dt.datetime, zone: str) -> Path:
-    """Write a submission in the format its suffix names, stamped with its delivery time."""
-    if path.suffix == ".json":
-        write_json(path, sections)
-    elif path.suffix == ".xlsx":
-        write_xlsx(path, sections)
-    else:  # a CSV export of the pengamanan sheet, as an operator might send it
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "w", newline="", encoding="utf-8") as f:
-            writer = csv.DictWriter(
-                f, fieldnames=list(sections["pengamanan"][0]), lineterminator="\n"
-            )
-            writer.writeheader()
-            writer.writerows(sections["pengamanan"])
-    stamp(path, delivered, zone)
-    return path
-
-
-def stamp(path: Path, delivered: dt.datetime, zone: str) -> None:
-    """Set the file's modification time to a naive local delivery time in `zone`."""
-    epoch = delivered.replace(tzinfo=ZoneInfo(zone)).timestamp()
-    os.utime(path, (epoch, epoch))
-
-
 def generate(raw_dir: Path, ref: Reference | None = None) -> list[Path]:
-    """Write the demo season into `raw_dir/<kode_polres>/` and return the files written."""
+    """Write the demo season into `raw_dir/<kode_polres>/` and return the files written:
+    Kalimantan Selatan's (below), then Sumatera Selatan's beside them (`lapsit.demo.sumsel`)."""
     ref = ref or load_reference(SHIPPED_REFERENCE)
     polres = ref.polres.filter(kode_polda="kalsel").to_dicts()
     kecs = jurisdictions(ref, "kalsel")
@@ -193,6 +169,7 @@ def generate(raw_dir: Path, ref: Reference | None = None) -> list[Path]:
                 written.append(raw_dir / kode / DUPLIKAT[2])
                 shutil.copyfile(good, written[-1])
                 stamp(written[-1], min(later + dt.timedelta(minutes=10), at(day, 21, 30)), zone)
+    written += sumsel.generate(raw_dir, ref)
     return sorted(written)
 
 

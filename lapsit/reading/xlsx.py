@@ -21,7 +21,7 @@ from lapsit.reading.frames import (
     unreadable,
 )
 from lapsit.reading.workbook_guard import CUSTOM_PART, Survey, cell_budget, oversized_sheets, survey
-from schemas.contract import CONTRACT_VERSION, SECTIONS, columns
+from schemas.contract import CONTRACT_VERSION, SECTIONS, columns, template_accepted
 
 # Sheets a workbook may carry besides the sections (instructions, drop-down lists).
 HELPER_SHEETS = ("petunjuk", "_daftar")
@@ -54,7 +54,7 @@ def read_xlsx(path: Path, max_rows: int, surveyed: Survey | None = None) -> RawS
         unreadable(raw, path, XLSX_BROKEN, exc)
         return raw
     version = template_version(path, surveyed)
-    if version is not None and version != CONTRACT_VERSION:
+    if version is not None and not template_accepted(version):
         raw.errors.append(make("versi_templat", value=version, hint=CONTRACT_VERSION))
         return raw
     for name in names:

@@ -8,9 +8,11 @@ import polars as pl
 
 from lapsit.reference import Reference
 from lapsit.report import charts, figures, tables
+from lapsit.report.anomalies import detect
 from lapsit.report.completeness import Completeness, completeness
 from lapsit.report.data import Snapshot
-from lapsit.report.figures import Context
+from lapsit.report.figures import Comparison, Context
+from lapsit.report.staffing import Staffing, staffing
 from lapsit.report.stage import Scope, Stage, polda_scope, stage_in_force
 from lapsit.settings import Settings
 
@@ -25,8 +27,8 @@ class Report:
     scope: Scope
     tanggal: dt.date
     tahapan: Stage | None
-    # The previous report day compared with, or why there is none.
-    pembanding: dt.date | None
+    # The previous report day compared with (and who reported on both days), or why none.
+    banding: Comparison
     tanpa_pembanding: str | None
     ringkasan: list[dict]
     kejadian_per_jenis: list[dict]
@@ -38,6 +40,8 @@ class Report:
     netralitas: list[dict]
     kesiapan: list[dict]
     kelengkapan: Completeness
+    kekuatan: Staffing
+    anomali: list[dict]
     tren: list[dict]
     grafik: dict[str, str]
     versi_data: dict[str, int | None]
@@ -53,12 +57,28 @@ class Report:
         object.__setattr__(self, "angka", {r["kunci"]: r for r in self.ringkasan})
 
     @property
+    def pembanding(self) -> dt.date | None:
+        return self.banding.tanggal
+
+    @property
     def laporan_polres(self) -> bool:
         return self.scope.kode_polres is not None
 
     @property
     def jumlah_polres(self) -> int:
         return self.scope.polres.height
+
+    @property
+    def angka_utama(self) -> list[dict]:
+        """The summary rows shown: a Polres's report leaves out the figures about the Polda."""
+        if not self.laporan_polres:
+            return self.ringkasan
+        return [r for r in self.ringkasan if r["kunci"] not in figures.POLDA_ONLY]
+
+    @property
+    def lengkap(self) -> bool:
+        """Whether every covered Polres reported (else totals are marked incomplete)."""
+        return self.angka["polres_lapor"]["nilai"] == self.jumlah_polres
 
     @property
     def terlambat(self) -> list[str]:
@@ -86,23 +106,18 @@ def _declared(ctx: Context) -> pl.DataFrame:
     )
 
 
-def _no_comparison(
-    stage: Stage | None, before: dt.date | None, tanggal: dt.date, reported: bool
-) -> str | None:
+def _no_comparison(before: dt.date | None, reported: bool) -> str | None:
     """Why the report has no previous day to compare with (None: it has one)."""
     if not reported:
         return "tanpa_laporan"
-    if before is not None:
-        return None
-    if stage is None:
-        return "tanpa_tahapan"
-    if tanggal == stage.mulai:
-        return "hari_pertama"
-    return "belum_ada_laporan"
+    return None if before is not None else "belum_ada_laporan"
 
 
 def _trend(ctx: Context, stage: Stage | None) -> list[dict]:
-    """Daily totals from the start of the stage (at least a week), from the first reported day."""
+    """Daily totals from the start of the stage (at least a week), from the first reported day.
+
+    A day on which nobody reported has null figures (a gap, never a drop to zero).
+    """
     start = ctx.tanggal - dt.timedelta(days=MIN_TREND_DAYS - 1)
     if stage is not None:
         start = min(start, stage.mulai)
@@ -113,14 +128,27 @@ def _trend(ctx: Context, stage: Stage | None) -> list[dict]:
     return shown.to_dicts()
 
 
-def _charts(trend: list[dict], stage_start: dt.date | None) -> dict[str, str]:
-    """The trend charts as inline SVG; none when no day of the window has a report."""
+def _charts(trend: list[dict], stage_start: dt.date | None, expected: int) -> dict[str, str]:
+    """The trend charts as inline SVG; none when no day of the window has a report.
+
+    `expected`: how many Polres the scope covers (a day with fewer is marked incomplete).
+    """
     if not any(day["polres_lapor"] for day in trend):
         return {}
     return {
-        "personel": charts.personnel_chart(trend, stage_start),
-        "kejadian": charts.incident_chart(trend, stage_start),
+        "personel": charts.personnel_chart(trend, stage_start, expected),
+        "kejadian": charts.incident_chart(trend, stage_start, expected),
     }
+
+
+def polda_anomalies(snap: Snapshot, ref: Reference, settings: Settings, kode_polda: str,
+                    tanggal: dt.date) -> list[dict]:  # fmt: skip
+    """The anomalies of every Polres of a Polda on a date, judged against the whole Polda."""
+    ctx = Context(snap, ref, polda_scope(ref, kode_polda), tanggal, settings.batas_waktu)
+    days = ctx.accepted().filter(pl.col("tanggal") <= tanggal)["tanggal"].unique().to_list()
+    found = detect(figures.polres_days(ctx, days), tanggal)
+    names = dict(ctx.scope.polres.iter_rows())
+    return [a | {"nama_polres": names[a["kode_polres"]]} for a in found]
 
 
 def build_report(
@@ -132,25 +160,31 @@ def build_report(
     stage: Stage | None,
     now: dt.datetime,
     quality_warnings: list[str] | None = None,
+    anomalies: list[dict] | None = None,
 ) -> Report:
-    """The report of one scope (a Polda or one of its Polres) for one date."""
+    """The report of one scope (a Polda or one of its Polres) for one date.
+
+    `anomalies`: the Polda's (`polda_anomalies`), computed here when not given.
+    """
     ctx = Context(snap, ref, scope, tanggal, settings.batas_waktu)
     # Nothing reported today is no data, not zero: then there is nothing to compare.
     reported = not _declared(ctx).is_empty()
-    before = figures.previous_report_day(ctx, stage) if reported else None
-    dates = [d for d in (tanggal, before) if d]
+    before = figures.previous_report_day(ctx) if reported else None
+    cmp = figures.comparison(ctx, before)
     kelengkapan = completeness(ctx)
     trend = _trend(ctx, stage)
     stage_start = stage.mulai if stage else None
+    if anomalies is None:
+        anomalies = polda_anomalies(snap, ref, settings, scope.kode_polda, tanggal)
     return Report(
         scope=scope,
         tanggal=tanggal,
         tahapan=stage,
-        pembanding=before,
-        tanpa_pembanding=_no_comparison(stage, before, tanggal, reported),
-        ringkasan=figures.summary(figures.daily_totals(ctx, dates), tanggal, before),
-        kejadian_per_jenis=figures.incidents_by_type(ctx, before),
-        satgas=figures.personnel_by_task_force(ctx, before),
+        banding=cmp,
+        tanpa_pembanding=_no_comparison(before, reported),
+        ringkasan=figures.summary(ctx, cmp),
+        kejadian_per_jenis=figures.incidents_by_type(ctx, cmp),
+        satgas=figures.personnel_by_task_force(ctx, cmp),
         polres=tables.per_polres(ctx, kelengkapan.ditolak_kode),
         kecamatan=tables.per_kecamatan(ctx) if scope.kode_polres else [],
         kerawanan=tables.vulnerable(ctx),
@@ -158,8 +192,10 @@ def build_report(
         netralitas=tables.neutrality_cases(ctx),
         kesiapan=tables.readiness(ctx),
         kelengkapan=kelengkapan,
+        kekuatan=staffing(ctx, stage.kode_tahapan if stage else None),
+        anomali=[a for a in anomalies if a["kode_polres"] in scope.codes],
         tren=trend,
-        grafik=_charts(trend, stage_start),
+        grafik=_charts(trend, stage_start, scope.polres.height),
         versi_data=dict(snap.versions),
         as_of_version=snap.as_of_version,
         versi_kode=code_version(),
@@ -167,6 +203,14 @@ def build_report(
         batas_waktu=settings.batas_waktu,
         peringatan_kualitas=list(quality_warnings or []),
     )
+
+
+def _polda_stage(snap: Snapshot, ref: Reference, settings: Settings, kode_polda: str,
+                 tanggal: dt.date) -> tuple[Scope, Stage | None]:  # fmt: skip
+    """The Polda's scope and the stage in force for it on the date."""
+    scope = polda_scope(ref, kode_polda)
+    ctx = Context(snap, ref, scope, tanggal, settings.batas_waktu)
+    return scope, stage_in_force(ref, _declared(ctx), tanggal)
 
 
 def build_polda_reports(
@@ -177,13 +221,15 @@ def build_polda_reports(
     tanggal: dt.date,
     now: dt.datetime | None = None,
     quality_warnings: list[str] | None = None,
+    polda_only: bool = False,
 ) -> list[Report]:
-    """The Polda's report, then one per Polres, all under the stage in force for the Polda."""
+    """The Polda's report, then one per Polres (unless `polda_only`), all under the stage in
+    force for the Polda."""
     now = now or dt.datetime.now(dt.UTC)
-    scope = polda_scope(ref, kode_polda)
-    ctx = Context(snap, ref, scope, tanggal, settings.batas_waktu)
-    stage = stage_in_force(ref, _declared(ctx), tanggal)
+    scope, stage = _polda_stage(snap, ref, settings, kode_polda, tanggal)
+    anomalies = polda_anomalies(snap, ref, settings, kode_polda, tanggal)
+    scopes = [scope] if polda_only else [scope, *(scope.only(kode) for kode in scope.codes)]
     return [
-        build_report(snap, ref, settings, s, tanggal, stage, now, quality_warnings)
-        for s in [scope, *(scope.only(kode) for kode in scope.codes)]
+        build_report(snap, ref, settings, s, tanggal, stage, now, quality_warnings, anomalies)
+        for s in scopes
     ]

@@ -76,47 +76,72 @@ def _style(ax, days: list[dt.date], stage_start: dt.date | None) -> None:
     ax.set_axisbelow(True)
 
 
-def _lines(ax, trend: list[dict], keys: tuple[tuple[str, str], ...]) -> None:
-    """One line per personnel kind; days without any report are left as gaps."""
+def _value(row: dict, key: str) -> float:
+    """A day's figure, NaN (a gap in the line) where nobody reported."""
+    value = row[key]
+    return float("nan") if value is None or not row["polres_lapor"] else value
+
+
+def _lines(ax, trend: list[dict], keys: tuple[tuple[str, str], ...], expected: int) -> None:
+    """One line per personnel kind; days without any report are gaps, and days on which
+    fewer Polres than `expected` reported are drawn as hollow points (incomplete totals)."""
     x = range(len(trend))
+    partial = [i for i, r in enumerate(trend) if 0 < r["polres_lapor"] < expected]
     for key, text in keys:
-        y = [r[f"personel_{key}"] if r["polres_lapor"] else float("nan") for r in trend]
+        y = [_value(r, f"personel_{key}") for r in trend]
         ax.plot(x, y, marker="o", ms=3.5, lw=1.8, color=COLORS[key], label=text)
-    top = max([r[f"personel_{k}"] for r in trend if r["polres_lapor"] for k, _ in keys] + [1])
+        if partial:
+            ax.plot(partial, [y[i] for i in partial], ls="none", marker="o", ms=6,
+                    mfc="white", mec=COLORS[key], mew=1.4)  # fmt: skip
+    top = max([r[f"personel_{k}"] or 0 for r in trend if r["polres_lapor"] for k, _ in keys] + [1])
     ax.set_ylim(0, top * 1.3)
     ax.legend(loc="upper left", frameon=False, ncols=len(keys), fontsize=8)
 
 
-def personnel_chart(trend: list[dict], stage_start: dt.date | None) -> str:
+def _partial_note(fig: Figure, trend: list[dict], expected: int, mark: str) -> None:
+    """Say under the chart what marks an incomplete day, when there is one."""
+    if any(0 < r["polres_lapor"] < expected for r in trend):
+        fig.text(0.99, 0.01, f"{mark}: tidak semua Polres melapor (jumlah tidak lengkap)",
+                 ha="right", va="bottom", fontsize=7.5, color="#555555")  # fmt: skip
+
+
+def personnel_chart(trend: list[dict], stage_start: dt.date | None, expected: int = 1) -> str:
     """Polri and TNI personnel per day beside Linmas/Satpol PP (whose scale dwarfs theirs)."""
     days = [r["tanggal"] for r in trend]
     with matplotlib.rc_context(_rc("personel")):
-        fig = Figure(figsize=(7.0, 2.5))
+        fig = Figure(figsize=(7.0, 2.6))
         left, right = fig.subplots(1, 2, width_ratios=(1.25, 1))
-        fig.subplots_adjust(left=0.08, right=0.99, top=0.88, bottom=0.17, wspace=0.22)
+        fig.subplots_adjust(left=0.08, right=0.99, top=0.88, bottom=0.22, wspace=0.22)
         for ax in (left, right):
             _style(ax, days, stage_start)
-        _lines(left, trend, (("polri", "Polri"), ("tni", "TNI")))
-        _lines(right, trend, (("linmas", "Linmas/Satpol PP"),))
+        _lines(left, trend, (("polri", "Polri"), ("tni", "TNI")), expected)
+        _lines(right, trend, (("linmas", "Linmas/Satpol PP"),), expected)
         left.set_title("Personel Polri dan TNI per hari")
         right.set_title("Linmas/Satpol PP per hari")
+        _partial_note(fig, trend, expected, "○")
         return _svg(fig, "grafik-personel", "Grafik personel per hari")
 
 
-def incident_chart(trend: list[dict], stage_start: dt.date | None) -> str:
-    """Incidents per day as bars, the report date darker; days without any report left empty."""
+def incident_chart(trend: list[dict], stage_start: dt.date | None, expected: int = 1) -> str:
+    """Incidents per day as bars, the report date darker; days without any report left empty,
+    days on which not every Polres reported hatched."""
     days = [r["tanggal"] for r in trend]
     with matplotlib.rc_context(_rc("kejadian")):
-        fig = Figure(figsize=(7.0, 2.1))
+        fig = Figure(figsize=(7.0, 2.2))
         ax = fig.subplots()
-        fig.subplots_adjust(left=0.08, right=0.99, top=0.86, bottom=0.2)
+        fig.subplots_adjust(left=0.08, right=0.99, top=0.86, bottom=0.24)
         _style(ax, days, stage_start)
         shown = [i for i, r in enumerate(trend) if r["polres_lapor"]]
-        heights = [trend[i]["kejadian"] for i in shown]
+        heights = [trend[i]["kejadian"] or 0 for i in shown]
         shades = [COLORS["kejadian"] + ("ff" if i == len(trend) - 1 else "99") for i in shown]
         bars = ax.bar(shown, heights, width=0.6, color=shades)
+        for bar, i in zip(bars, shown, strict=True):
+            if trend[i]["polres_lapor"] < expected:
+                bar.set_hatch("////")
+                bar.set_edgecolor("white")
         labels = [format_decimal(h, locale="id") for h in heights]
         ax.bar_label(bars, labels=labels, padding=2, fontsize=8)
         ax.set_ylim(0, max([*heights, 1]) * 1.25)
         ax.set_title("Kejadian per hari")
+        _partial_note(fig, trend, expected, "arsir")
         return _svg(fig, "grafik-kejadian", "Grafik kejadian per hari")

@@ -22,6 +22,16 @@ GALAT_DTYPE = pl.List(
 )
 # Error messages shown per rejected file; the error report holds them all.
 FIRST_ERRORS = 3
+# What follows a rejected file, by `waktu_terima` among the files of its Polres and date:
+# a valid file arrived after it; it came after a valid file (which still stands); neither.
+DIGANTI = "diganti"
+PERBAIKAN_DITOLAK = "perbaikan_ditolak"
+BELUM_SAH = "belum_sah"
+FOLLOW_UP = {
+    DIGANTI: "Diganti berkas sah",
+    PERBAIKAN_DITOLAK: "Perbaikan ditolak",
+    BELUM_SAH: "Belum ada laporan sah",
+}
 
 
 def registered_for_date(ctx: Context) -> pl.DataFrame:
@@ -45,6 +55,7 @@ class Completeness:
     """Who reported what for the date, as rows for the templates."""
 
     tidak_lapor: list[str]
+    # Each rejected file with its follow-up (`tindak_lanjut`, see FOLLOW_UP).
     ditolak: list[dict]
     # Polres whose every file for the date was rejected.
     tanpa_laporan_sah: list[str]
@@ -55,6 +66,11 @@ class Completeness:
     @property
     def ditolak_kode(self) -> list[str]:
         return sorted({r["kode_polres"] for r in self.ditolak})
+
+    @property
+    def perbaikan_ditolak(self) -> list[dict]:
+        """Rejected corrections: files rejected after an accepted file, which still stands."""
+        return [r for r in self.ditolak if r["tindak_lanjut"] == PERBAIKAN_DITOLAK]
 
 
 def _galat(rows: pl.DataFrame, severity: str) -> pl.DataFrame:
@@ -80,6 +96,43 @@ def _file_name() -> pl.Expr:
     return pl.col("path").str.split("/").list.last()
 
 
+def _follow_up(ctx: Context, rows: pl.DataFrame, rejected: pl.DataFrame) -> pl.DataFrame:
+    """`rejected` with its `tindak_lanjut` and the file that stands for its Polres and date.
+
+    Valid files are those accepted (`diterima`, or `digantikan` by a later valid one);
+    `berlaku` names the file of the Polres that counts now (status `diterima`).
+    """
+    valid = rows.filter(pl.col("status").is_in([DITERIMA, DIGANTIKAN])).select(
+        "kode_polres", pl.col("waktu_terima").alias("_valid")
+    )
+    later = (
+        rejected.select("id_submisi", "kode_polres", "waktu_terima")
+        .join(valid, on="kode_polres", how="inner")
+        .group_by("id_submisi")
+        .agg(
+            (pl.col("_valid") > pl.col("waktu_terima")).any().alias("_sesudah"),
+            (pl.col("_valid") <= pl.col("waktu_terima")).any().alias("_sebelum"),
+        )
+    )
+    standing = rows.filter(pl.col("status") == DITERIMA).select(
+        "kode_polres",
+        _file_name().alias("berlaku"),
+        ctx.local("waktu_terima").alias("berlaku_waktu"),
+    )
+    follow = (
+        pl.when(pl.col("_sesudah"))
+        .then(pl.lit(DIGANTI))
+        .when(pl.col("_sebelum"))
+        .then(pl.lit(PERBAIKAN_DITOLAK))
+        .otherwise(pl.lit(BELUM_SAH))
+    )
+    return (
+        rejected.join(later, on="id_submisi", how="left")
+        .join(standing, on="kode_polres", how="left")
+        .with_columns(follow.alias("tindak_lanjut"))
+    )
+
+
 def completeness(ctx: Context) -> Completeness:
     """Missing Polres, rejected files with their first errors, warnings, superseded files."""
     rows = registered_for_date(ctx).join(ctx.polres_names(), on="kode_polres", how="left")
@@ -94,16 +147,19 @@ def completeness(ctx: Context) -> Completeness:
     )
     ok_codes = accepted["kode_polres"].unique().to_list()
     rejected_rows = (
-        rejected.join(reasons, on="id_submisi", how="left")
+        _follow_up(ctx, rows, rejected)
+        .join(reasons, on="id_submisi", how="left")
         .sort("_urutan", "waktu_terima")
         .select(
             "kode_polres",
             "nama_polres",
             _file_name().alias("berkas"),
-            ctx.local("waktu_terima").dt.strftime("%d/%m/%Y %H.%M").alias("waktu_terima"),
+            ctx.local("waktu_terima").alias("waktu_terima"),
             "jumlah_galat",
             pl.col("alasan").fill_null([]),
-            pl.col("kode_polres").is_in(ok_codes).alias("ada_pengganti"),
+            "tindak_lanjut",
+            "berlaku",
+            "berlaku_waktu",
             "laporan_galat",
         )
     )
@@ -119,7 +175,9 @@ def completeness(ctx: Context) -> Completeness:
     return Completeness(
         tidak_lapor=missing.sort("_urutan")["nama_polres"].to_list(),
         ditolak=rejected_rows.to_dicts(),
-        tanpa_laporan_sah=rejected_rows.filter(~pl.col("ada_pengganti"))["nama_polres"]
+        tanpa_laporan_sah=rejected_rows.filter(~pl.col("kode_polres").is_in(ok_codes))[
+            "nama_polres"
+        ]
         .unique(maintain_order=True)
         .to_list(),
         peringatan=warnings.to_dicts(),

@@ -3,6 +3,7 @@
 import datetime as dt
 import functools
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -11,17 +12,22 @@ from babel.numbers import format_decimal, format_percent
 from jinja2 import Environment
 from markupsafe import Markup
 
-from lapsit.catalog import Catalog
+from lapsit.catalog import NATIONAL, Catalog
 from lapsit.files import write_atomic
 from lapsit.galat import mask_nrp
 from lapsit.report.build import Report
+from lapsit.report.completeness import FOLLOW_UP
 from lapsit.report.labels import STATUS_POLRES, election_name
+from lapsit.report.national import ZONA_NASIONAL, National
+from lapsit.report.pdf import PdfError, write_pdf
 from lapsit.templating import environment, md_cell
 
 LOCALE = "id"
 CLASSIFICATION = "TERBATAS"
 HTML_TEMPLATE = "report/lapsit.html.j2"
 MARKDOWN_TEMPLATE = "report/lapsit.md.j2"
+NATIONAL_HTML = "report/nasional.html.j2"
+NATIONAL_MARKDOWN = "report/nasional.md.j2"
 MD_SPECIAL = re.compile(r"([*_`])")
 
 
@@ -44,13 +50,38 @@ def percent(value: float | None) -> str:
 
 
 def long_date(value: dt.date | None) -> str:
-    """`Rabu, 20 November 2024`."""
-    return "" if value is None else format_date(value, format="full", locale=LOCALE)
+    """`Selasa, 1 Oktober 2024` (babel's Indonesian full pattern pads the day: not used)."""
+    return "" if value is None else format_date(value, "EEEE, d MMMM y", locale=LOCALE)
 
 
 def short_date(value: dt.date) -> str:
     """`20 Nov`."""
     return format_date(value, "d MMM", locale=LOCALE)
+
+
+def medium_date(value: dt.date | None) -> str:
+    """`1 Okt 2024`."""
+    return "" if value is None else format_date(value, "d MMM y", locale=LOCALE)
+
+
+def local_time(value: dt.datetime | None, day: dt.date | None = None) -> str:
+    """A naive local date-time: `19.33` on `day`, else `28 Nov 07.10`."""
+    if value is None:
+        return "–"
+    if day is not None and value.date() == day:
+        return value.strftime("%H.%M")
+    return f"{short_date(value.date())} {value:%H.%M}"
+
+
+def ratio(value: float | None) -> str:
+    """`×3,2`: how many times the usual value."""
+    return "–" if value is None else "×" + format_decimal(value, format="#,##0.0#", locale=LOCALE)
+
+
+def lower_first(text: str | None) -> str:
+    """A name inside a sentence: `Pemungutan suara` -> `pemungutan suara`, `Perusakan APK`
+    -> `perusakan APK` (only the first letter, so acronyms stay)."""
+    return "" if not text else text[0].lower() + text[1:]
 
 
 def clock(value: dt.time) -> str:
@@ -81,6 +112,10 @@ FILTERS = {
     "persen": percent,
     "tanggal_panjang": long_date,
     "tanggal_pendek": short_date,
+    "tanggal_sedang": medium_date,
+    "waktu": local_time,
+    "rasio": ratio,
+    "huruf_kecil_awal": lower_first,
     "jam": clock,
     "nama_pemilihan": election_name,
     "md": markdown_text,
@@ -92,24 +127,44 @@ def _environment() -> Environment:
     """The project's environment with the report filters and the NRP mask on every value."""
     env = environment().overlay(finalize=_mask, cache_size=50)
     env.filters = {**env.filters, **FILTERS}
-    env.globals = {**env.globals, "STATUS_POLRES": STATUS_POLRES, "klasifikasi": CLASSIFICATION}
+    env.globals = {
+        **env.globals,
+        "STATUS_POLRES": STATUS_POLRES,
+        "TINDAK_LANJUT": FOLLOW_UP,
+        "klasifikasi": CLASSIFICATION,
+    }
     return env
+
+
+def _provenance(made: Report | National, zona_waktu: str) -> dict:
+    """Date, data versions, code version and generation time (local) of a report."""
+    zone = ZoneInfo(zona_waktu)
+    return {
+        "tanggal": made.tanggal,
+        "versi_data": made.versi_data,
+        "as_of_version": made.as_of_version,
+        "versi_kode": made.versi_kode,
+        "dibuat": format_datetime(
+            made.dibuat, "EEEE, d MMMM yyyy HH.mm z", tzinfo=zone, locale=LOCALE
+        ),
+        "zona": format_datetime(made.dibuat, "z", tzinfo=zone, locale=LOCALE),
+    }
 
 
 def context(report: Report) -> dict:
     """The explicit render context: the report, its date, provenance and generation time."""
-    zone = ZoneInfo(report.scope.zona_waktu)
-    return {
-        "r": report,
-        "tanggal": report.tanggal,
-        "versi_data": report.versi_data,
-        "as_of_version": report.as_of_version,
-        "versi_kode": report.versi_kode,
-        "dibuat": format_datetime(
-            report.dibuat, "EEEE, d MMMM yyyy HH.mm z", tzinfo=zone, locale=LOCALE
-        ),
-        "zona": format_datetime(report.dibuat, "z", tzinfo=zone, locale=LOCALE),
+    return {"r": report, **_provenance(report, report.scope.zona_waktu)}
+
+
+def national_context(national: National) -> dict:
+    """The roll-up's render context; each Polda's times in its own zone (`zona_polda`)."""
+    zones = {
+        r.scope.kode_polda: format_datetime(
+            national.dibuat, "z", tzinfo=ZoneInfo(r.scope.zona_waktu), locale=LOCALE
+        )
+        for r in national.polda
     }
+    return {"n": national, "zona_polda": zones, **_provenance(national, ZONA_NASIONAL)}
 
 
 def render_html(report: Report) -> str:
@@ -120,11 +175,47 @@ def render_markdown(report: Report) -> str:
     return _environment().get_template(MARKDOWN_TEMPLATE).render(context(report))
 
 
-def write_report(report: Report, catalog: Catalog) -> list[Path]:
-    """Write `lapsit-<kode>-<date>.html` and `.md` (each atomically); returns both paths."""
+@dataclass
+class Written:
+    """The files of one report, and why its PDF is missing when it is."""
+
+    paths: list[Path] = field(default_factory=list)
+    pdf_error: str | None = None
+
+
+def write_files(folder: Path, stem: str, html: str, markdown: str, pdf: bool = True) -> Written:
+    """Write `<stem>.html`, `.md` and (unless `pdf` is False) `.pdf`, each atomically.
+
+    A PDF that cannot be printed is recorded in `pdf_error`: the HTML and Markdown stand.
+    """
+    written = Written(
+        [write_atomic(folder / f"{stem}.html", html), write_atomic(folder / f"{stem}.md", markdown)]
+    )
+    if pdf:
+        try:
+            written.paths.append(write_pdf(html, folder / f"{stem}.pdf"))
+        except PdfError as exc:
+            written.pdf_error = str(exc)
+    return written
+
+
+def render_national_html(national: National) -> str:
+    return _environment().get_template(NATIONAL_HTML).render(national_context(national))
+
+
+def render_national_markdown(national: National) -> str:
+    return _environment().get_template(NATIONAL_MARKDOWN).render(national_context(national))
+
+
+def write_national(national: National, catalog: Catalog, pdf: bool = True) -> Written:
+    """Write `reports/nasional/<date>/lapsit-nasional-<date>.html`, `.md` and `.pdf`."""
+    stem = f"lapsit-{NATIONAL}-{national.tanggal.isoformat()}"
+    html, md = render_national_html(national), render_national_markdown(national)
+    return write_files(catalog.national_dir(national.tanggal), stem, html, md, pdf)
+
+
+def write_report(report: Report, catalog: Catalog, pdf: bool = True) -> Written:
+    """Write `lapsit-<kode>-<date>.html`, `.md` and `.pdf` of one report."""
     folder = catalog.report_dir(report.scope.kode_polda, report.tanggal)
     stem = f"lapsit-{report.scope.kode}-{report.tanggal.isoformat()}"
-    return [
-        write_atomic(folder / f"{stem}.html", render_html(report)),
-        write_atomic(folder / f"{stem}.md", render_markdown(report)),
-    ]
+    return write_files(folder, stem, render_html(report), render_markdown(report), pdf)

@@ -3,7 +3,7 @@
 import polars as pl
 
 from lapsit.galat import mask_nrp
-from lapsit.report.figures import LEVEL_ORDER, LOCAL_TIME, Context
+from lapsit.report.figures import LEVEL_ORDER, Context, polres_days
 from lapsit.report.labels import label, label_list
 from schemas.choices import SARANA
 
@@ -19,35 +19,24 @@ def _named(ctx: Context, frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def per_polres(ctx: Context, rejected: list[str]) -> list[dict]:
-    """One row per covered Polres: its status for the date and its figures."""
+    """One row per covered Polres: its status for the date and its figures (None: no report)."""
     day = ctx.tanggal
     sent = (
         ctx.accepted()
         .filter(pl.col("tanggal") == day)
         .group_by("kode_polres")
-        .agg(
-            ctx.local("waktu_terima").max().dt.strftime("%H.%M").alias("waktu_terima"),
-            ctx.on_time().all().alias("_tepat"),
-        )
+        .agg(ctx.local("waktu_terima").max().dt.strftime("%H.%M").alias("waktu_terima"))
     )
-    level = pl.col("tingkat_kerawanan")
-    guard = (
-        ctx.section("pengamanan", day)
-        .group_by("kode_polres")
-        .agg(
-            pl.col("personel_polri", "personel_tni", "personel_linmas").sum(),
-            pl.len().alias("kecamatan"),
-            level.is_in(["rawan", "sangat_rawan"]).sum().alias("rawan"),
-            pl.col("kegiatan_diamankan").sum(),
-        )
+    figures = polres_days(ctx, [day]).with_columns(
+        (pl.col("rawan") + pl.col("sangat_rawan")).alias("rawan")
     )
-    incidents = ctx.section("kejadian", day).group_by("kode_polres").agg(pl.len().alias("kejadian"))
-    cases = ctx.section("netralitas", day).group_by("kode_polres").agg(pl.len().alias("netralitas"))
-    frame = ctx.polres_names()
-    for part in (sent, guard, incidents, cases):
-        frame = frame.join(part, on="kode_polres", how="left")
     numbers = ["personel_polri", "personel_tni", "personel_linmas", "kecamatan", "rawan",
                "kegiatan_diamankan", "kejadian", "netralitas"]  # fmt: skip
+    frame = (
+        ctx.polres_names()
+        .join(sent, on="kode_polres", how="left")
+        .join(figures.select("kode_polres", "_tepat", *numbers), on="kode_polres", how="left")
+    )
     status = (
         pl.when(pl.col("_tepat"))
         .then(pl.lit("tepat_waktu"))
@@ -59,7 +48,7 @@ def per_polres(ctx: Context, rejected: list[str]) -> list[dict]:
     )
     return (
         frame.sort("_urutan")
-        .with_columns(status.alias("status"), pl.col(numbers).fill_null(0))
+        .with_columns(status.alias("status"))
         .select("kode_polres", "nama_polres", "status", "waktu_terima", *numbers)
         .to_dicts()
     )
@@ -134,7 +123,7 @@ def incidents(ctx: Context) -> list[dict]:
     return (
         frame.sort("waktu", "_urutan")
         .select(
-            ctx.local("waktu").dt.strftime(LOCAL_TIME).alias("waktu"),
+            ctx.local("waktu").alias("waktu"),
             "nama_polres",
             "nama_kecamatan",
             label("jenis").alias("jenis"),
@@ -154,7 +143,7 @@ def neutrality_cases(ctx: Context) -> list[dict]:
         frame.sort("_urutan", "tanggal_temuan")
         .select(
             "nama_polres",
-            pl.col("tanggal_temuan").dt.strftime("%d/%m/%Y"),
+            "tanggal_temuan",
             # A handful of rows at most; mask_nrp is the one definition of the mask.
             pl.col("nrp").map_elements(mask_nrp, return_dtype=pl.Utf8),
             "pangkat",

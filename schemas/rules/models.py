@@ -12,6 +12,7 @@ from schemas.rules.base import (
     did_you_mean,
     options,
 )
+from schemas.sections import TIERS
 
 
 def _stages(case: Case) -> list[str]:
@@ -113,6 +114,24 @@ MODEL_RULES = [
             "ExpectColumnPairValuesToBeEqual",
             {"column_A": "kode_polres", "column_B": "polres_wilayah"},
             "Kecamatan berada di wilayah hukum Polres pelapor (polres.csv).",
+        ),
+    ),
+    Rule(
+        "tps_bertingkat_melebihi",
+        ERROR,
+        "Jumlah TPS rawan, sangat rawan dan khusus ({hint}) melebihi jumlah_tps ({value}). "
+        "Perbaiki tps_rawan, tps_sangat_rawan atau tps_khusus (sisanya dihitung kurang rawan).",
+        MODEL,
+        doc="bila jumlah_tps diisi: tps_rawan + tps_sangat_rawan + tps_khusus tidak melebihi "
+        "jumlah_tps",
+        column="tps_rawan",
+        value="jumlah_tps",
+        hint=lambda c: str(sum(c.row.get(k) or 0 for k in TIERS)),
+        # No GX expectation states "a sum of columns at most another column"
+        # (ExpectMulticolumnSumToEqual only tests equality): the model rule alone guards it.
+        excel=Excel(
+            highlight="=AND(ISNUMBER({jumlah_tps}),"
+            "N({tps_rawan})+N({tps_sangat_rawan})+N({tps_khusus})>{jumlah_tps})"
         ),
     ),
     Rule(

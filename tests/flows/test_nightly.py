@@ -118,6 +118,26 @@ def test_nightly_flow_shows_each_submission_and_completes(prefect_harness, tmp_p
 
 
 @pytest.mark.slow
+def test_nightly_of_every_polda_also_writes_the_national_roll_up(prefect_harness, tmp_path):
+    from flows.nightly import nightly_flow
+
+    data = tmp_path / "data"
+    deliver_good_and_bad(data)
+    state = nightly_flow(report_date=TANGGAL, data_dir=str(data), return_state=True)
+    assert state.is_completed(), state.message
+    night = state.result()
+    assert night.national_date.isoformat() == TANGGAL
+    folder = data / "reports" / "nasional" / TANGGAL
+    assert night.reports["nasional"] == [
+        folder / f"lapsit-nasional-{TANGGAL}.{ext}" for ext in ("html", "md", "pdf")
+    ]
+    assert night.polda_report("nasional") == folder / f"lapsit-nasional-{TANGGAL}.html"
+    assert set(night.reports) == {"kalsel", "sumsel", "jatim", "jambi", "nasional"}
+    (summary,) = asyncio.run(_artifacts("ringkasan-malam", state.state_details.flow_run_id))
+    assert f"| nasional | {TANGGAL} |" in summary.data
+
+
+@pytest.mark.slow
 def test_cli_nightly_fails_after_the_report_when_an_expectation_fails(
     prefect_harness, tmp_path, ref, capsys
 ):

@@ -54,6 +54,7 @@ def test_deployments_schedule_the_nightly_flow_at_23_in_each_polda_zone(ref, tmp
         "Folder data",
         "Versi registri",
         "Peringatan kualitas",
+        "Laporan nasional",
     ]
 
 

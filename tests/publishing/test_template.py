@@ -309,7 +309,7 @@ def test_text_columns_are_formatted_as_text(book):
 
 def test_template_carries_the_contract_version(balangan, tmp_path):
     assert template_version(balangan) == CONTRACT_VERSION
-    assert template_version(fill(balangan, tmp_path / "a.xlsx", valid_sections())) == "1"
+    assert template_version(fill(balangan, tmp_path / "a.xlsx", valid_sections())) == "1.1"
 
 
 def test_hand_made_workbook_has_no_stamp_and_is_read(tmp_path, ref):
@@ -320,19 +320,59 @@ def test_hand_made_workbook_has_no_stamp_and_is_read(tmp_path, ref):
     assert validate_file(path, "balangan", ref, **LIMITS).errors == []
 
 
-def test_older_template_version_is_refused_naming_the_version_to_use(tmp_path, ref, balangan):
+def restamp(path, version: str, drop: tuple[str, ...] = ()) -> None:
+    """Stamp a filled workbook with another contract version, without the `drop` columns."""
     from openpyxl.packaging.custom import StringProperty
 
-    path = fill(balangan, tmp_path / "a.xlsx", valid_sections())
     book = openpyxl.load_workbook(path)
+    sheet = book["pengamanan"]
+    for name in drop:
+        header = [c.value for c in sheet[1]]
+        sheet.delete_cols(header.index(name) + 1)
     del book.custom_doc_props["versi_kontrak"]
-    book.custom_doc_props.append(StringProperty(name="versi_kontrak", value="0"))
+    book.custom_doc_props.append(StringProperty(name="versi_kontrak", value=version))
     book.save(path)
+
+
+@pytest.mark.parametrize("version", ["0", "2", "1.2", "satu"])
+def test_other_template_version_is_refused_naming_the_version_to_use(
+    tmp_path, ref, balangan, version
+):
+    path = fill(balangan, tmp_path / "a.xlsx", valid_sections())
+    restamp(path, version)
     result = validate_file(path, "balangan", ref, **LIMITS)
     (galat,) = result.errors
     assert (galat.sheet, galat.row, galat.column, galat.rule) == (None, None, None, "versi_templat")
-    assert "versi 0" in galat.message and f"versi {CONTRACT_VERSION}" in galat.message
+    assert f"versi {version}" in galat.message and f"versi {CONTRACT_VERSION}" in galat.message
     assert not result.accepted
+
+
+def test_workbook_of_the_1_0_template_is_still_accepted(tmp_path, ref, balangan):
+    """Contract 1.1 only adds columns: a 1.0 template (stamped `1`, no TPS tiers) stays valid."""
+    path = fill(balangan, tmp_path / "a.xlsx", valid_sections())
+    restamp(path, "1", drop=("tps_rawan", "tps_sangat_rawan", "tps_khusus"))
+    assert "tps_rawan" not in [c.value for c in openpyxl.load_workbook(path)["pengamanan"][1]]
+    result = validate_file(path, "balangan", ref, **LIMITS)
+    assert result.errors == [] and result.accepted
+
+
+def test_tps_tiers_may_not_exceed_jumlah_tps(tmp_path, ref, balangan):
+    """Row 3 (Paringin, 60 TPS) rates 30 + 25 + 10 = 65 TPS: reported on tps_rawan."""
+    sections = valid_sections()
+    sections["pengamanan"][0] |= {"tps_rawan": 5, "tps_sangat_rawan": 1, "tps_khusus": 0}
+    sections["pengamanan"][1] |= {"tps_rawan": 30, "tps_sangat_rawan": 25, "tps_khusus": 10}
+    result = validate_file(fill(balangan, tmp_path / "a.xlsx", sections), "balangan", ref, **LIMITS)
+    (galat,) = result.errors
+    assert (galat.sheet, galat.row, galat.column, galat.rule) == (
+        "pengamanan",
+        3,
+        "tps_rawan",
+        "tps_bertingkat_melebihi",
+    )
+    assert "(65) melebihi jumlah_tps (60)" in galat.message
+    sections["pengamanan"][1] |= {"tps_khusus": None, "jumlah_tps": None}
+    path = fill(balangan, tmp_path / "b.xlsx", sections)
+    assert validate_file(path, "balangan", ref, **LIMITS).errors == []
 
 
 # --- a real spreadsheet engine -----------------------------------------------------------

@@ -22,6 +22,7 @@ from lapsit.storage.registry import read_registry
 from schemas.choices import DIGANTIKAN, DITERIMA, DITOLAK, DUPLIKAT
 from schemas.contract import CURATED_SECTIONS
 from tests.reliability.inputs import daily, deliver, kalsel, put, revised, sha256
+from tests.report.pdf import pdf_text
 
 SLICE = ("kode_polres", "kode_pemilihan", "tanggal")
 START = dt.date(2024, 11, 18)
@@ -289,7 +290,13 @@ def nrp_leaks(data_dir: Path, nrps: set[str], texts: tuple[str, ...] = ()) -> tu
     for path in sorted(reports.rglob("*")) if reports.is_dir() else []:
         if path.is_file():
             rel = path.relative_to(data_dir).as_posix()
-            search(rel, rel + "\n" + path.read_bytes().decode("utf-8", "replace"))
+            # A PDF's text is compressed: search what a reader sees (pypdf), not its bytes.
+            text = (
+                pdf_text(path)
+                if path.suffix == ".pdf"
+                else path.read_bytes().decode("utf-8", "replace")
+            )
+            search(rel, rel + "\n" + text)
     registry = read_registry(data_dir / "curated")
     for path, galat, report in registry.select("path", "galat", "laporan_galat").iter_rows():
         search(f"registry galat of {path}", f"{galat}\n{report}")

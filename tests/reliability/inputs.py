@@ -12,8 +12,8 @@ import zipfile
 from pathlib import Path
 
 from lapsit.catalog import SHIPPED_REFERENCE
-from lapsit.demo import content, season
-from lapsit.demo.files import write_json, write_xlsx
+from lapsit.demo import content
+from lapsit.demo.files import stamp, write_json, write_xlsx
 from lapsit.reference import load_reference
 from tests.builders import valid_sections
 
@@ -65,7 +65,7 @@ def deliver(raw_dir: Path, inbox: str, name: str, sections: dict, local: dt.date
     """Write a submission into an inbox, stamped as delivered at `local` (Polres time)."""
     path = raw_dir / inbox / name
     (write_json if path.suffix == ".json" else write_xlsx)(path, sections)
-    season.stamp(path, local, ZONE)
+    stamp(path, local, ZONE)
     return path
 
 
@@ -74,7 +74,7 @@ def put(raw_dir: Path, inbox: str, name: str, data: bytes, local: dt.datetime) -
     path = raw_dir / inbox / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-    season.stamp(path, local, ZONE)
+    stamp(path, local, ZONE)
     return path
 
 

@@ -22,8 +22,7 @@ import polars as pl
 import pytest
 
 from lapsit.catalog import section_tables, table
-from lapsit.demo import season
-from lapsit.demo.files import write_json, write_xlsx
+from lapsit.demo.files import stamp, write_json, write_xlsx
 from lapsit.ingest.run import run_ingest
 from lapsit.settings import Settings
 from lapsit.storage import delta
@@ -401,7 +400,7 @@ def test_a_million_rows_under_the_default_limits_are_refused_by_max_rows(tmp_pat
     path = many_rows(settings.catalog.raw_dir / "tapin" / "sejuta.xlsx", 1_000_000)
     write_xlsx(settings.catalog.raw_dir / "balangan" / "2024-11-20.xlsx", balangan())
     for p in (path, settings.catalog.raw_dir / "balangan" / "2024-11-20.xlsx"):
-        season.stamp(p, WHEN, "Asia/Makassar")
+        stamp(p, WHEN, "Asia/Makassar")
     ledger.inputs += 2
     outcomes = {o.delivery.rel: o for o in run_ingest(settings, ref).outcomes}
     assert outcomes["balangan/2024-11-20.xlsx"].status == ACCEPTED

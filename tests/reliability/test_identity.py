@@ -138,7 +138,7 @@ def test_no_output_shows_a_full_nrp_and_html_shows_no_live_markup(batch, ref, le
     ]:
         assert MARKUP not in path.read_text(encoding="utf-8"), path
     if written:  # the situation reports were written and searched too
-        assert len(written) == 2 * 14  # the Polda's and each Polres's, HTML and Markdown
+        assert len(written) == 3 * 14  # the Polda's and each Polres's: HTML, Markdown, PDF
         html = "".join(p.read_text(encoding="utf-8") for p in written if p.suffix == ".html")
         assert "&lt;script&gt;alert(" in html  # the free text is there, as text
     # The curated neutrality table keeps what the Polres sent.
@@ -165,7 +165,7 @@ def _write_situation_reports(settings: Settings, ref) -> list:
     for report in build_polda_reports(
         load(settings.catalog.curated_dir), ref, settings, "kalsel", DAY
     ):
-        written += write_report(report, settings.catalog)
+        written += write_report(report, settings.catalog).paths
     return written
 
 

@@ -17,8 +17,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from lapsit.demo import season
-from lapsit.demo.files import write_json, write_xlsx
+from lapsit.demo.files import stamp, write_json, write_xlsx
 from lapsit.ingest.run import run_ingest
 from lapsit.settings import Settings
 from lapsit.validation import validate_file
@@ -191,7 +190,7 @@ def test_any_bytes_in_an_inbox_get_a_verdict_and_the_run_goes_on(ref, ledger, co
         fuzzed = inbox / f"berkas{suffix}"
         fuzzed.write_bytes(data)
         for path in (beside, fuzzed):
-            season.stamp(path, WHEN, "Asia/Makassar")
+            stamp(path, WHEN, "Asia/Makassar")
         summary = run_ingest(config, ref)  # never raises
         status = {o.delivery.rel: o for o in summary.outcomes}
         assert status["balangan/2024-11-19.xlsx"].status in ("diterima", "digantikan")

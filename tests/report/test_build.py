@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from lapsit.catalog import Catalog
-from lapsit.demo.season import stamp
+from lapsit.demo.files import stamp
 from lapsit.ingest.run import run_ingest
 from lapsit.reference import Reference
 from lapsit.report import charts
@@ -18,6 +18,7 @@ from lapsit.report.data import VersionError, load, registry_versions
 from lapsit.report.render import change, number, render_html, render_markdown, write_report
 from lapsit.settings import Settings
 from tests.builders import valid_sections, write
+from tests.report.pdf import pdf_text
 
 ZONE = "Asia/Makassar"
 D1 = dt.date(2024, 11, 19)
@@ -155,15 +156,24 @@ def test_summary_figures_equal_the_sums_of_the_inputs(season, html):
     assert as_int(table["Kecamatan sangat rawan"]) == 1
 
 
-def test_change_since_previous_report_day(season, html):
-    before = season["sent"]["balangan_d1"]
-    counted = [season["sent"][k] for k in ("balangan", "tabalong", "banjar")]
-    diff = total(counted, "pengamanan", "personel_polri") - total(
+def test_change_counts_only_the_polres_that_reported_on_both_days(season, html):
+    """Trap: Tabalong and Banjar report on 20 Nov only; a change over every Polres would
+    read their whole strength as growth. Only Balangan reported on 19 and 20 Nov."""
+    now, before = season["sent"]["balangan"], season["sent"]["balangan_d1"]
+    diff = total([now], "pengamanan", "personel_polri") - total(
         [before], "pengamanan", "personel_polri"
     )
+    assert diff == 22 + 37 - (18 + 30)
     shown = html.select_one('.kartu[data-kunci="personel_polri"] .ubah').get_text(strip=True)
     assert shown == f"▲ {number(diff)}"
-    assert "Selasa, 19 November 2024" in html.select_one("#pembanding").get_text()
+    # The count of Polres reporting compares the raw counts: 3 today, 1 the day before.
+    shown = html.select_one('.kartu[data-kunci="polres_lapor"] .ubah').get_text(strip=True)
+    assert shown == "▲ 2"
+    note = html.select_one("#pembanding").get_text(" ", strip=True)
+    assert "dibandingkan laporan Selasa, 19 November 2024" in note
+    assert "Perubahan dihitung atas 1 Polres yang melapor pada kedua hari" in note
+    assert "2 Polres tidak dibandingkan" in note
+    assert "Polres Banjar" in note and "Polres Tabalong" in note
 
 
 def test_per_polres_table_matches_each_polres_and_the_total(season, html):
@@ -177,8 +187,13 @@ def test_per_polres_table_matches_each_polres_and_the_total(season, html):
     assert "Tepat waktu" in rows["balangan"][1].get_text()
     assert rows["tapin"][1].get_text(strip=True) == "Ditolak"
     assert rows["kotabaru"][1].get_text(strip=True) == "Tidak melapor"
+    # Trap: a Polres that did not report (or was rejected) is tidak melapor, never 0.
+    for kode in ("kotabaru", "tapin"):
+        assert {td.get_text(strip=True) for td in rows[kode][2:]} == {"–"}
     foot = html.select("#tabel-polres tfoot td")
-    assert as_int(foot[2].get_text()) == sum(as_int(r[2].get_text()) for r in rows.values())
+    reported = [r for r in rows.values() if r[2].get_text(strip=True) != "–"]
+    assert len(reported) == 3
+    assert as_int(foot[2].get_text()) == sum(as_int(r[2].get_text()) for r in reported)
 
 
 def test_superseded_submission_counts_only_the_newest(season, html):
@@ -232,8 +247,10 @@ def catalog_at(data_dir: Path) -> Catalog:
 
 def test_no_full_nrp_anywhere_in_the_output(season, tmp_path):
     for report in season["reports"][D2]:
-        for path in write_report(report, catalog_at(tmp_path)):
-            text = path.read_text(encoding="utf-8")
+        # The Polda's report is also printed: its PDF's text must not hold a whole NRP either.
+        written = write_report(report, catalog_at(tmp_path), pdf=report is season["reports"][D2][0])
+        for path in written.paths:
+            text = pdf_text(path) if path.suffix == ".pdf" else path.read_text(encoding="utf-8")
             assert NRP not in text and NRP_IN_TEXT not in text, path.name
             assert not re.search(r"\d{8}", text), path.name  # nothing NRP-shaped at all
     folder = tmp_path / "reports" / "kalsel" / str(D2)
@@ -258,7 +275,10 @@ def test_markdown_figures_equal_the_html_figures(polda, html):
 def test_date_without_any_submission_says_so_and_lists_everyone(season):
     report = season["reports"][EMPTY_DAY][0]
     soup = BeautifulSoup(render_html(report), "html.parser")
-    assert "Tidak ada laporan sah" in soup.select_one("#tanpa-laporan").get_text()
+    assert " ".join(soup.select_one("#tanpa-laporan").get_text().split()) == (
+        "Tidak ada laporan sah yang diterima untuk Kamis, 21 November 2024. Tidak satu pun dari "
+        "13 Polres mengirim laporan yang sah; lihat bagian 9."
+    )
     assert len(soup.select("#tidak-lapor li")) == N_POLRES_KALSEL
     assert card(soup, "polres_lapor") == f"0 dari {N_POLRES_KALSEL}"
     assert "perubahan harian tidak dihitung" in soup.select_one("#pembanding").get_text()
@@ -267,7 +287,9 @@ def test_date_without_any_submission_says_so_and_lists_everyone(season):
 
 
 def test_polres_report_is_written_for_every_polres(season, tmp_path):
-    paths = [p for r in season["reports"][D2] for p in write_report(r, catalog_at(tmp_path))]
+    paths = [
+        p for r in season["reports"][D2] for p in write_report(r, catalog_at(tmp_path), False).paths
+    ]
     assert len(paths) == 2 * (1 + N_POLRES_KALSEL)
     balangan = tmp_path / "reports" / "kalsel" / str(D2) / f"lapsit-balangan-{D2}.html"
     soup = BeautifulSoup(balangan.read_text(), "html.parser")
@@ -277,7 +299,8 @@ def test_polres_report_is_written_for_every_polres(season, tmp_path):
     assert soup.find("script") is None
 
 
-def test_first_day_of_a_stage_has_no_comparison(ref, settings):
+def test_first_day_of_a_stage_compares_with_the_last_day_of_the_one_before(ref, settings):
+    """Trap: a stage boundary. 24 Nov opens the quiet period; 23 Nov (campaign) has data."""
     last = dt.date(2024, 11, 23)
     first = dt.date(2024, 11, 24)  # masa_tenang starts
     deliver(
@@ -298,11 +321,12 @@ def test_first_day_of_a_stage_has_no_comparison(ref, settings):
     report = build_polda_reports(
         load(settings.catalog.curated_dir), ref, settings, "kalsel", first, NOW
     )[0]
-    assert report.pembanding is None
+    assert report.pembanding == last
     soup = BeautifulSoup(render_html(report), "html.parser")
-    assert "Hari pertama tahapan Masa tenang" in soup.select_one("#pembanding").get_text()
-    assert "Sebelumnya" not in soup.select_one("#ringkasan").get_text()
-    assert soup.select_one('.kartu[data-kunci="personel_polri"] .ubah') is None
+    note = soup.select_one("#pembanding").get_text(" ", strip=True)
+    assert "dibandingkan laporan Sabtu, 23 November 2024 (tahapan masa kampanye)" in note
+    shown = soup.select_one('.kartu[data-kunci="personel_polri"] .ubah').get_text(strip=True)
+    assert shown == "▲ 40"  # 30 + 30 against 10 + 10
     assert "Masa tenang, hari ke-1 dari 3" in soup.select_one("header.kop").get_text(" ")
 
 
@@ -342,10 +366,12 @@ def test_as_of_version_reproduces_an_earlier_report(ref, settings):
 
 
 def test_report_files_are_named_by_polda_and_date(season, tmp_path):
-    paths = write_report(season["reports"][D2][0], catalog_at(tmp_path))
-    assert [p.relative_to(tmp_path / "reports").as_posix() for p in paths] == [
+    written = write_report(season["reports"][D2][0], catalog_at(tmp_path))
+    assert written.pdf_error is None
+    assert [p.relative_to(tmp_path / "reports").as_posix() for p in written.paths] == [
         f"kalsel/{D2}/lapsit-kalsel-{D2}.html",
         f"kalsel/{D2}/lapsit-kalsel-{D2}.md",
+        f"kalsel/{D2}/lapsit-kalsel-{D2}.pdf",
     ]
 
 
@@ -382,7 +408,7 @@ def test_charts_are_deterministic_inline_svg():
 
 def test_reports_dir_is_under_the_data_dir(season):
     settings: Settings = season["settings"]
-    paths = write_report(season["reports"][D2][1], settings.catalog)
+    paths = write_report(season["reports"][D2][1], settings.catalog, pdf=False).paths
     assert all(Path(p).is_relative_to(settings.data_dir / "reports" / "kalsel") for p in paths)
 
 

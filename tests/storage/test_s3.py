@@ -24,7 +24,7 @@ from polars.testing import assert_frame_equal
 
 from flows.cli import main
 from lapsit.catalog import REGISTRY, Location, Slice, section_tables, table
-from lapsit.demo.season import stamp
+from lapsit.demo.files import stamp
 from lapsit.errors import StorageError
 from lapsit.ingest.run import run_ingest
 from lapsit.quality import gate, tables
