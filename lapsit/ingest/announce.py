@@ -16,6 +16,7 @@ delivers some rejections twice with the same event id: the Prefect server stores
 and alerts on, one event per id, so no alert goes out twice.
 """
 
+import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ class Announcer:
                 self.deliver(todo)
                 delivered += len(todo)
             staged.unlink()
+        _tidy(self.outbox)
         return delivered
 
     def stage(self, outcomes: list[Outcome]) -> Path | None:
@@ -73,6 +75,14 @@ class Announcer:
             return
         self.deliver(_read(staged))
         staged.unlink()
+        _tidy(self.outbox)
+
+
+def _tidy(outbox: Path) -> None:
+    """Remove the outbox once nothing waits in it: a curated store elsewhere (S3) leaves
+    only the ingest lock in the local `curated/` folder."""
+    with contextlib.suppress(OSError):  # not empty: a batch still waits
+        outbox.rmdir()
 
 
 def _read(staged: Path) -> list[Rejection]:
