@@ -105,8 +105,9 @@ def test_nightly_flow_shows_each_submission_and_completes(prefect_harness, tmp_p
     (artifact,) = asyncio.run(_artifacts("submisi-ditolak", ingest.id))
     rows = json.loads(artifact.data)
     assert [(r["Polres"], r["Berkas"], r["Jumlah galat"]) for r in rows] == [
-        ("Polres Tabalong", f"tabalong/{TANGGAL}.json", 3)
+        ("Polres Tabalong", f"{TANGGAL}.json", 3)
     ]
+    assert rows[0]["Galat pertama"].startswith("[lembar pengamanan, baris 2, kolom")
     assert Path(rows[0]["Laporan galat"]).is_file()
     (summary,) = asyncio.run(_artifacts("ringkasan-malam", parent_id))
     assert "Data Docs" in summary.data and "ditolak 1" in summary.data

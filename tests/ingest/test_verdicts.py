@@ -89,11 +89,27 @@ def test_event_and_artifact_row_of_a_rejection(ref, tmp_path):
     assert NRP not in json.dumps(event, default=str)
     # No cell value in an event: an alert built from it cannot leak one.
     assert "63.11.06" not in json.dumps(event, default=str)
+
+
+def test_artifact_row_reads_at_a_glance_who_why_how_many_then_which_file(ref, tmp_path):
+    v = _verdict("ditolak", REJECTED_ERRORS)
     rows = verdicts.rejected_rows([v, _verdict("diterima")], ref, tmp_path)
-    assert [(r["Polres"], r["Berkas"], r["Jumlah galat"]) for r in rows] == [
-        ("Polres Tabalong", f"tabalong/{TANGGAL}.json", 4)
-    ]
-    assert rows[0]["Galat pertama"].startswith("[lembar pengamanan, baris 2")
+    (row,) = rows
+    # The short columns first, the two long ones (file, error report) last.
+    assert list(row) == ["Polres", "Galat pertama", "Jumlah galat", "Berkas", "Laporan galat"]
+    assert (row["Polres"], row["Jumlah galat"], row["Berkas"]) == (
+        "Polres Tabalong",
+        4,
+        f"{TANGGAL}.json",
+    )
+    assert row["Laporan galat"] == str(tmp_path / v.error_report)
+    # The first error only, in workbook order, broken into lines the UI shows in the cell.
+    lines = row["Galat pertama"].split("\n")
+    first = verdicts.first_errors(v, 1)[0]
+    assert first.startswith("[lembar pengamanan, baris 2, kolom kode_kecamatan]")
+    assert " ".join(lines) == first
+    assert len(lines) > 1 and all(len(line) <= verdicts.CELL_WIDTH for line in lines)
+    assert "personel_tni" not in row["Galat pertama"]  # the second error stays in its run
 
 
 def test_counts_message_names_every_outcome():
