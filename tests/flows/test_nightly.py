@@ -107,7 +107,8 @@ def test_nightly_flow_shows_each_submission_and_completes(prefect_harness, tmp_p
     assert [(r["Polres"], r["Berkas"], r["Jumlah galat"]) for r in rows] == [
         ("Polres Tabalong", f"{TANGGAL}.json", 3)
     ]
-    assert rows[0]["Galat pertama"].startswith("[lembar pengamanan, baris 2, kolom")
+    assert "kode_kecamatan" in rows[0]["Galat pertama"]  # the first error only
+    assert "nrp" not in rows[0]["Galat pertama"]
     assert Path(rows[0]["Laporan galat"]).is_file()
     (summary,) = asyncio.run(_artifacts("ringkasan-malam", parent_id))
     assert "Data Docs" in summary.data and "ditolak 1" in summary.data

@@ -73,10 +73,12 @@ def test_a_rejected_runs_page_shows_its_errors_and_no_traceback(seen):
     # Details tab: the State Message, cut at 70 characters, in full after See More.
     assert page["truncated"].endswith("...") and len(page["truncated"]) < len(page["full"])
     assert first_error in page["full"] and report in page["full"]
-    # Logs tab (the one that opens): Prefect's last line carries the same message.
-    assert "Finished in state Ditolak(" in page["logs"]
-    assert first_error in page["logs"]
+    # Logs tab (the one that opens): never a traceback. A rejection's run that went through
+    # Prefect's flow engine ends its log with `Finished in state Ditolak('<message>')`; one
+    # recorded directly in its final state has no log lines at all.
     assert "Traceback" not in page["logs"] and "SubmisiDitolak" not in page["logs"]
+    if "Finished in state" in page["logs"]:
+        assert "Finished in state Ditolak(" in page["logs"] and first_error in page["logs"]
 
 
 def test_the_nightly_summary_and_the_rejections_table_read_at_a_glance(seen):
