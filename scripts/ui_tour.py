@@ -58,7 +58,7 @@ def show(day: Day) -> None:
 
 def main(out: Path, port: int | None) -> int:
     if not have_chromium():
-        print("Chromium tidak ada: apt-get install chromium chromium-driver", file=sys.stderr)
+        print("needs Debian's chromium and chromium-driver (apt-get install)", file=sys.stderr)
         return 2
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="lapsit-ui-tour-"))
