@@ -27,3 +27,10 @@ def quality_run_name() -> str:
 def maintenance_run_name() -> str:
     """`pemeliharaan · 03.00 WITA`."""
     return f"pemeliharaan · {local_time(polda_zone())}"
+
+
+def report_run_name() -> str:
+    """`laporan · kalsel · 2024-11-27`, `laporan · nasional · …`, `laporan · semua Polda · …`."""
+    params = flow_run.parameters
+    scope = "nasional" if params.get("nasional") else params.get("kode_polda") or "semua Polda"
+    return f"laporan · {scope} · {params.get('report_date')}"

@@ -8,6 +8,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
+from flows.names import report_run_name
 from flows.params import (
     FolderData,
     KodePolda,
@@ -46,7 +47,7 @@ def _kept(written: Written, name: str) -> list[Path]:
     return written.paths
 
 
-@flow(name="report", flow_run_name="report {report_date}", log_prints=False)
+@flow(name="report", flow_run_name=report_run_name, log_prints=False)
 def report_flow(
     report_date: TanggalWajib,
     kode_polda: KodePolda = None,

@@ -1,123 +1,83 @@
 """The Polda officer's day in the Prefect UI, in headless Chromium: `python scripts/ui_tour.py OUT`.
 
-Starts a real `prefect server start` (own PREFECT_HOME, free port), runs `lapsit
-demo` against it (last night: the nightly run with its rejected submissions),
-serves the deployments with `lapsit serve`, then drives Debian's Chromium
-(/usr/bin/chromium, /usr/bin/chromedriver; no driver download) through: the
-dashboard, the Runs page, one rejected submission's run, the nightly summary
-artifact, and a deployment's Indonesian run form, submitted. Screenshots (PNG)
-go to OUT; they are looked at and described in docs/operations.md, not
-committed. Everything it started is stopped on the way out.
+Starts a real `prefect server start` (own PREFECT_HOME and free port in a
+temporary folder), runs `lapsit demo` against it (last night: the nightly run
+with its rejected submissions), serves the deployments with `lapsit serve`, then
+drives Debian's Chromium (/usr/bin/chromium, /usr/bin/chromedriver; no driver
+download) as a desktop browser in WITA through the steps of `tests/prefect_ui.py`:
+the Dashboard, the Runs page and its Tags filter, one rejected submission's run
+and its state message, the nightly summary, the `submisi-ditolak` table at two
+widths, every deployment's run form, and a report run started from its form.
+Screenshots (PNG) go to OUT, to be looked at (docs/operations.md says what they
+showed); what each step saw is printed. Everything it started is stopped on the
+way out; the data dir and the serve log are kept for reading.
 """
 
-import asyncio
-import os
-import subprocess
+import argparse
+import json
 import sys
 import tempfile
-import time
 from pathlib import Path
-
-from prefect.client.orchestration import PrefectClient
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
-from selenium.webdriver.common.by import By
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.prefect_server import background, environment, running_server  # noqa: E402
-
-LAPSIT = Path(sys.executable).parent / "lapsit"
-SETTLE = 6
+from tests.prefect_ui import Day, Officer, have_chromium, night, officer_day  # noqa: E402
 
 
-def browser() -> webdriver.Chrome:
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1440,1000"):
-        options.add_argument(arg)
-    options.add_argument("--lang=id-ID")
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-
-
-def shot(driver: webdriver.Chrome, url: str, path: Path, wait: float = SETTLE) -> None:
-    driver.get(url)
-    time.sleep(wait)
-    driver.save_screenshot(str(path))
-    print(f"{path.name}: {driver.title} <- {url}")
-
-
-async def ids(api: str) -> dict:
-    async with PrefectClient(api=api) as client:
-        runs = await client.read_flow_runs()
-        artifacts = await client.read_artifacts()
-        deployments = await client.read_deployments()
-    return {
-        "rejected": [r for r in runs if r.name.startswith("ditolak · ")],
-        "nightly": [r for r in runs if r.name.startswith("nightly · ")],
-        "artifacts": {a.key: a for a in artifacts if a.key},
-        "deployments": {d.name + "/" + str(d.flow_id): d for d in deployments},
-        "deployment_list": deployments,
-    }
-
-
-def main(out: Path) -> int:
-    out.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="ui13-tour-"))
-    home, data = work / "prefect-home", work / "data"
-    # The UI asks the API at PREFECT_UI_API_URL (127.0.0.1:4200 unless told): a fixed port.
-    port = int(os.environ.get("LAPSIT_TOUR_PORT", "14210"))
-    api = f"http://127.0.0.1:{port}/api"
-    with running_server(home, port=port, PREFECT_UI_API_URL=api) as api:
-        ui = api.removesuffix("/api")
-        env = environment(home, PREFECT_API_URL=api)
-        demo = subprocess.run(
-            [str(LAPSIT), "demo", "--data-dir", str(data)],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=900,
+def show(day: Day) -> None:
+    """What each step saw, as the officer would tell it."""
+    print(f"API: {len(day.rejected)} rejected runs: " + ", ".join(r["name"] for r in day.rejected))
+    print(f"Dashboard: {day.dashboard['failed']} failed; groups {day.dashboard['groups']}")
+    print(f"Runs page lists {len(day.runs)} runs:\n  " + "\n  ".join(day.runs))
+    print(f"Tags filter {day.polda_tag}: {len(day.by_polda)} runs")
+    print(f"Tags filter {day.polres_tag}: {day.by_polres}")
+    page = day.rejected_page
+    print(f"Run {day.opened['name']}: badge {page['badge']}, tags {page['tags']}")
+    print(f"  Logs tab: {page['logs'][:300]!r}")
+    print(f"  Details, State Message as shown: {page['truncated']!r}")
+    print(f"  after See More: {page['full']!r}")
+    print(f"ringkasan-malam: {day.summary['text'][:600]!r}")
+    for width, table in day.table.items():
+        columns = ", ".join(
+            f"{c.name} {c.left:.0f}-{c.right:.0f}{'' if c.visible else ' (cut off)'}"
+            for c in table["columns"]
         )
-        print(demo.stdout[-2500:], demo.stderr[-2500:])
-        with background(
-            [str(LAPSIT), "serve", "--data-dir", str(data)], work / "serve.log", env=env
-        ):
-            time.sleep(25)  # the deployments register
-            found = asyncio.run(ids(api))
-            driver = browser()
-            try:
-                shot(driver, f"{ui}/dashboard", out / "1-dashboard.png")
-                shot(driver, f"{ui}/runs", out / "2-runs.png")
-                rejected = found["rejected"][0]
-                shot(driver, f"{ui}/runs/flow-run/{rejected.id}", out / "3-ditolak.png")
-                night = found["nightly"][0]
-                shot(driver, f"{ui}/runs/flow-run/{night.id}", out / "4-nightly-run.png")
-                summary = found["artifacts"]["ringkasan-malam"]
-                shot(driver, f"{ui}/artifacts/artifact/{summary.id}", out / "5-ringkasan.png")
-                table = found["artifacts"]["submisi-ditolak"]
-                shot(driver, f"{ui}/artifacts/artifact/{table.id}", out / "6-submisi-ditolak.png")
-                (ingest,) = [
-                    d for d in found["deployment_list"] if d.entrypoint.endswith("ingest_flow")
-                ]
-                shot(driver, f"{ui}/deployments/deployment/{ingest.id}/run", out / "7-form.png")
-                buttons = [
-                    b
-                    for b in driver.find_elements(By.TAG_NAME, "button")
-                    if b.text.strip() == "Submit"
-                ]
-                if buttons:
-                    buttons[-1].click()
-                    time.sleep(20)  # the served deployment picks the run up and finishes it
-                    driver.save_screenshot(str(out / "8-submitted.png"))
-                    print("8-submitted.png:", driver.current_url)
-                shot(driver, f"{ui}/runs", out / "9-runs-after.png")
-            finally:
-                driver.quit()
-    print(f"data dir kept for reading: {data}; serve log {work / 'serve.log'}")
+        print(
+            f"submisi-ditolak at {width} px (visible {table['columns'][0].visible_width} px): {columns}"
+        )
+    for flow, labels in day.forms.items():
+        print(f"form {flow}: {labels}")
+    run = day.submitted
+    print(
+        f"Run from the form: {run['name']} {run['state']['type']} ({run['state']['name']}), "
+        f"parameters {json.dumps(run['parameters'], ensure_ascii=False)}"
+    )
+    print(f"  its page: {day.submitted_page!r}")
+
+
+def main(out: Path, port: int | None) -> int:
+    if not have_chromium():
+        print("needs Debian's chromium and chromium-driver (apt-get install)", file=sys.stderr)
+        return 2
+    out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="lapsit-ui-tour-"))
+    with night(work, port) as n:
+        officer = Officer(n.ui, out)
+        try:
+            day = officer_day(n, officer)
+        finally:
+            officer.close()
+    show(day)
+    print(
+        f"{len(officer.shots)} screenshots in {out}; data dir {n.data}; serve log {work / 'serve.log'}"
+    )
     return 0
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    raise SystemExit(main(Path(sys.argv[1])))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path, help="folder for the screenshots")
+    parser.add_argument("--port", type=int, help="the server's port (default: a free one)")
+    args = parser.parse_args()
+    raise SystemExit(main(args.out, args.port))

@@ -64,7 +64,9 @@ STEPS = Steps(
 def publish_rejections(rows: list[dict], counts: str) -> None:
     """The table artifact of this run's rejected submissions (empty when none were)."""
     description = (
-        f"Submisi ditolak pada run ini ({len(rows)}). Ringkasan: {counts}."
+        f"Submisi ditolak pada run ini ({len(rows)}). Ringkasan: {counts}. Tabel ini memuat "
+        "galat pertama tiap berkas; semua galatnya ada di run `ditolak · <polres> · <berkas>` "
+        "(tab Details, State Message) dan di laporan galatnya."
         if rows
         else f"Tidak ada submisi ditolak pada run ini. Ringkasan: {counts}."
     )

@@ -8,6 +8,7 @@ never shown whole; an event or an alert carries no cell value at all.
 """
 
 import datetime as dt
+import textwrap
 import uuid
 import zoneinfo
 from collections import Counter
@@ -26,6 +27,10 @@ COUNTED = (DITERIMA, DITOLAK, DIGANTIKAN, DUPLIKAT, "dilewati")
 FIRST_ERRORS = 3
 REJECTED_EVENT = "lapsit.submisi.ditolak"
 REJECTED_ARTIFACT = "submisi-ditolak"
+# The Prefect UI draws each table cell on one line and breaks it only at a newline: the
+# first error is wrapped to this many characters a line, so that the Polres, the reason
+# and the error count fit side by side in the artifact page at 1440 px and at 1280 px.
+CELL_WIDTH = 40
 
 
 @dataclass(frozen=True)
@@ -188,19 +193,31 @@ def _report_path(v: Verdict, data_dir: Path) -> str | None:
 
 
 def rejected_rows(verdicts: list[Verdict], ref: Reference, data_dir: Path) -> list[dict]:
-    """One row per rejected submission for the table artifact, Polres by Polres."""
+    """One row per rejected submission for the table artifact, Polres by Polres.
+
+    Read at a glance: who, why (the first error only; the rest are in the
+    rejection's run and its error report), how many, then which file and where its
+    error report is (the two long ones last, where a narrow page cuts them).
+    """
     rows = []
     for v in sorted(verdicts, key=lambda v: (v.kode_polres, v.berkas)):
         if v.status != DITOLAK:
             continue
         row = ref.polres_row(v.kode_polres) or {}
+        first = first_errors(v, 1)
         rows.append(
             {
                 "Polres": row.get("nama_polres", v.kode_polres),
-                "Berkas": v.path,
+                "Galat pertama": _wrapped(first[0]) if first else "-",
                 "Jumlah galat": v.n_errors,
-                "Galat pertama": " | ".join(first_errors(v)),
+                "Berkas": v.berkas,
                 "Laporan galat": _report_path(v, data_dir) or "-",
             }
         )
     return rows
+
+
+def _wrapped(text: str) -> str:
+    """Text broken into lines of CELL_WIDTH characters at spaces, never inside a word."""
+    lines = textwrap.wrap(text, CELL_WIDTH, break_long_words=False, break_on_hyphens=False)
+    return "\n".join(lines)

@@ -106,8 +106,10 @@ def test_nightly_flow_shows_each_submission_and_completes(prefect_harness, tmp_p
     (artifact,) = asyncio.run(_artifacts("submisi-ditolak", ingest.id))
     rows = json.loads(artifact.data)
     assert [(r["Polres"], r["Berkas"], r["Jumlah galat"]) for r in rows] == [
-        ("Polres Tabalong", f"tabalong/{TANGGAL}.json", 3)
+        ("Polres Tabalong", f"{TANGGAL}.json", 3)
     ]
+    assert "kode_kecamatan" in rows[0]["Galat pertama"]  # the first error only
+    assert "nrp" not in rows[0]["Galat pertama"]
     assert Path(rows[0]["Laporan galat"]).is_file()
     (summary,) = asyncio.run(_artifacts("ringkasan-malam", parent_id))
     assert "Data Docs" in summary.data and "ditolak 1" in summary.data
@@ -135,6 +137,11 @@ def test_nightly_of_every_polda_also_writes_the_national_roll_up(prefect_harness
     assert set(night.reports) == {"kalsel", "sumsel", "jatim", "jambi", "nasional"}
     (summary,) = asyncio.run(_artifacts("ringkasan-malam", state.state_details.flow_run_id))
     assert f"| nasional | {TANGGAL} |" in summary.data
+    # Each report run is named after what it renders: the Runs page tells them apart.
+    reports = sorted(r.name for r in _child(state.state_details.flow_run_id, "laporan · "))
+    assert reports == sorted(
+        f"laporan · {p} · {TANGGAL}" for p in ("kalsel", "sumsel", "jatim", "jambi", "nasional")
+    )
 
 
 @pytest.mark.slow

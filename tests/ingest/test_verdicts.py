@@ -104,11 +104,27 @@ def test_event_and_artifact_row_of_a_rejection(ref, tmp_path):
     assert NRP not in json.dumps(event, default=str)
     # No cell value in an event: an alert built from it cannot leak one.
     assert "63.11.06" not in json.dumps(event, default=str)
+
+
+def test_artifact_row_reads_at_a_glance_who_why_how_many_then_which_file(ref, tmp_path):
+    v = _verdict("ditolak", REJECTED_ERRORS)
     rows = verdicts.rejected_rows([v, _verdict("diterima")], ref, tmp_path)
-    assert [(r["Polres"], r["Berkas"], r["Jumlah galat"]) for r in rows] == [
-        ("Polres Tabalong", f"tabalong/{TANGGAL}.json", 4)
-    ]
-    assert rows[0]["Galat pertama"].startswith("[kunci pengamanan, objek 2")
+    (row,) = rows
+    # The short columns first, the two long ones (file, error report) last.
+    assert list(row) == ["Polres", "Galat pertama", "Jumlah galat", "Berkas", "Laporan galat"]
+    assert (row["Polres"], row["Jumlah galat"], row["Berkas"]) == (
+        "Polres Tabalong",
+        4,
+        f"{TANGGAL}.json",
+    )
+    assert row["Laporan galat"] == str(tmp_path / v.error_report)
+    # The first error only (in workbook order: the kecamatan of pengamanan's row 2), broken
+    # into lines the UI shows in the cell; the second one (personel_tni) stays in its run.
+    lines = row["Galat pertama"].split("\n")
+    assert " ".join(lines) == verdicts.first_errors(v, 1)[0]
+    assert "kode_kecamatan" in row["Galat pertama"] and "63.11.06" in row["Galat pertama"]
+    assert len(lines) > 1 and all(len(line) <= verdicts.CELL_WIDTH for line in lines)
+    assert "personel_tni" not in row["Galat pertama"]
 
 
 def test_counts_message_names_every_outcome():
