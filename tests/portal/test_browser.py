@@ -47,20 +47,32 @@ def shots(tmp_path) -> Path:
     return folder
 
 
+def _press(browser, element) -> None:
+    """Click what submits a form or follows a link, and wait until the next page replaced
+    this one (a click returns before a form's POST and its redirect have loaded)."""
+    from selenium.webdriver.support.expected_conditions import staleness_of
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    element.click()
+    WebDriverWait(browser, 30).until(staleness_of(element))
+
+
 def _sign_in(browser, live, name):
     from selenium.webdriver.common.by import By
 
     browser.get(f"{live.url}/masuk")
     browser.find_element(By.ID, "nama").send_keys(name)
     browser.find_element(By.ID, "sandi").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    _press(browser, browser.find_element(By.CSS_SELECTOR, "button[type=submit]"))
 
 
 def _upload(browser, path: Path):
     from selenium.webdriver.common.by import By
 
     browser.find_element(By.ID, "berkas").send_keys(str(path))
-    browser.find_element(By.XPATH, "//button[normalize-space()='Kirim dan periksa']").click()
+    _press(
+        browser, browser.find_element(By.XPATH, "//button[normalize-space()='Kirim dan periksa']")
+    )
 
 
 def _cells(browser, css: str) -> list[list[str]]:
@@ -108,13 +120,13 @@ def test_an_operator_fixes_a_rejected_workbook_and_signs_out(live, browser, shot
     browser.save_screenshot(str(shots / "operator-kiriman.png"))
 
     # The error report opens, printable, with the same errors.
-    browser.find_elements(By.LINK_TEXT, "buka")[1].click()
+    _press(browser, browser.find_elements(By.LINK_TEXT, "buka")[1])
     assert "Hasil pemeriksaan berkas" in browser.find_element(By.TAG_NAME, "h1").text
     assert "WITA" in browser.page_source and "UTC" not in browser.page_source
     browser.save_screenshot(str(shots / "operator-laporan-galat.png"))
 
     browser.get(f"{live.url}/beranda")
-    browser.find_element(By.XPATH, "//button[normalize-space()='Keluar']").click()
+    _press(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Keluar']"))
     assert browser.current_url.endswith("/masuk?keluar=1")
     browser.get(f"{live.url}/beranda")
     assert browser.current_url.endswith("/masuk")  # signed out: the session is gone
@@ -143,11 +155,10 @@ def test_staff_see_the_board_of_their_polda_and_a_phone_sized_window_works(
     width = browser.execute_script("return document.documentElement.scrollWidth")
     assert width <= 400, f"the board is {width}px wide on a 390px phone"
     browser.save_screenshot(str(shots / "staf-papan-ponsel.png"))
-    _sign_in_phone = browser.find_element(By.XPATH, "//button[normalize-space()='Keluar']")
-    _sign_in_phone.click()
+    _press(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Keluar']"))
     browser.find_element(By.ID, "nama").send_keys("op-balangan")
     browser.find_element(By.ID, "sandi").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    _press(browser, browser.find_element(By.CSS_SELECTOR, "button[type=submit]"))
     width = browser.execute_script("return document.documentElement.scrollWidth")
     assert width <= 400
     browser.save_screenshot(str(shots / "operator-ponsel.png"))
