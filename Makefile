@@ -8,7 +8,7 @@ STAMP := $(VENV)/.synced
 
 $(STAMP): pyproject.toml uv.lock
 	$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv>=0.5"
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
 	touch $(STAMP)
 
 setup: $(STAMP)

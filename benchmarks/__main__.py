@@ -21,6 +21,10 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--no-prefect", action="store_true", help="skip the Prefect server start")
     bench.add_argument("--no-quality", action="store_true", help="skip the quality gate")
     bench.add_argument("--keep", action="store_true", help="keep the run's data dir")
+    bench.add_argument("--repeats", type=int, default=3, help="runs of each timed read and ingest")
+    bench.add_argument(
+        "--invalid-every", type=int, help="one Polres-day in N gets a rejected file (10)"
+    )
     args = parser.parse_args(argv)
     if args.command == "generate":
         folder = args.work_dir / (f"{args.size}-{args.days}d" if args.days else args.size)
@@ -34,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         prefect=not args.no_prefect,
         quality=not args.no_quality,
         keep=args.keep,
+        repeats=args.repeats,
+        invalid_every=args.invalid_every,
     )
     print(summary(result))
     print(f"written to {record(result, args.results)}")

@@ -18,7 +18,14 @@ import subprocess
 from pathlib import Path
 
 from benchmarks import phases
-from benchmarks.workload import SIZES, Manifest, generate, link_tree, workload_files
+from benchmarks.workload import (
+    INVALID_EVERY,
+    SIZES,
+    Manifest,
+    generate,
+    link_tree,
+    workload_files,
+)
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
@@ -74,7 +81,10 @@ def _commit() -> str:
 def label(manifest: Manifest) -> str:
     """`M` for the named size, `M-750d` when the days differ from the size's."""
     size = SIZES[manifest.size]
-    return manifest.size if manifest.days == size.days else f"{manifest.size}-{manifest.days}d"
+    name = manifest.size if manifest.days == size.days else f"{manifest.size}-{manifest.days}d"
+    if manifest.invalid_every != INVALID_EVERY:
+        name += f"-1-in-{manifest.invalid_every}"
+    return name
 
 
 def run(
@@ -86,18 +96,27 @@ def run(
     quality: bool = True,
     keep: bool = False,
     isolate: bool = True,
+    repeats: int = 3,
+    invalid_every: int | None = None,
 ) -> dict:
     """Generate (or reuse) the workload, measure every phase, and return the results.
 
     `isolate=False` measures every phase in this process (fast, for tests; peak
-    memory is then not per phase).
+    memory is then not per phase). The reads, the peer and the cold and no-op
+    ingests run `repeats` times each (the machine is noisy): their medians are
+    reported. `invalid_every`: one (Polres, day) pair in this many also gets a
+    rejected file (10: one file in ten), instead of the workload's one in 97.
     """
 
     def measure(fn, *args):
         return phases.measure(fn, *args, isolate=isolate)
 
-    workload = work_dir / f"{size}-{days}d" if days else work_dir / size
-    manifest = generate(workload, SIZES[size], days=days)
+    workload = work_dir / (f"{size}-{days}d" if days else size)
+    if invalid_every:
+        workload = workload.with_name(f"{workload.name}-1-in-{invalid_every}")
+        manifest = generate(workload, SIZES[size], days=days, invalid_every=invalid_every)
+    else:
+        manifest = generate(workload, SIZES[size], days=days)
     polda = manifest.kode_polda[0] if len(manifest.kode_polda) == 1 else _largest_polda(workload)
     history = workload_files(workload / "data" / "raw")
     new_day = workload_files(workload / "baru")
@@ -108,13 +127,25 @@ def run(
     shutil.copytree(workload / "data" / "reference", run_dir / "reference")
     link_tree(workload / "data" / "raw", run_dir / "raw")
 
+    def median_of(fn, *args) -> phases.Measurement:
+        return phases.median([measure(fn, *args) for _ in range(repeats)])
+
+    def cold(fn, *args) -> phases.Measurement:
+        samples = []
+        for _ in range(repeats):
+            _forget_runs(run_dir)
+            samples.append(measure(fn, *args))
+        return phases.median(samples)
+
     m: dict[str, phases.Measurement] = {}
-    m["bare_floor"] = measure(phases.bare_floor, history)
-    m["floor"] = measure(phases.floor, history)
+    m["bare_read"] = median_of(phases.bare_read, history)
+    m["peer"] = median_of(phases.peer, history)
+    m["bare_floor"] = median_of(phases.bare_floor, history)
+    m["floor"] = median_of(phases.floor, history)
     m["bare_floor_new_day"] = measure(phases.bare_floor, new_day)
     m["floor_new_day"] = measure(phases.floor, new_day)
-    m["cold_ingest"] = measure(phases.ingest, run_dir)
-    m["noop_ingest"] = measure(phases.ingest, run_dir)
+    m["cold_ingest"] = cold(phases.ingest, run_dir)
+    m["noop_ingest"] = median_of(phases.ingest, run_dir)
     if quality:
         m["full_gate"] = measure(phases.full_gate, run_dir)
     link_tree(workload / "baru", run_dir / "raw")
@@ -130,7 +161,13 @@ def run(
     floor_s = m["floor"].seconds["read"]
     floor_new = m["floor_new_day"].seconds["read"]
     nightly = m["nightly_new_day"].seconds
+    work = m["cold_ingest"].seconds["ingest"] - m["noop_ingest"].seconds["ingest"]
+    bare_read = m["bare_read"].seconds["read"]
+    peer = m["peer"].seconds["run"]
     timed = {
+        "bare_read": bare_read,
+        "peer": peer,
+        "cold_ingest_work": work,
         "bare_floor": bare,
         "bare_floor_new_day": bare_new,
         "floor": floor_s,
@@ -146,6 +183,9 @@ def run(
         "polda_report_again": m["polda_report"].seconds.get("again"),
     }
     ratios = {
+        "cold_ingest_work / bare_read": work / bare_read,
+        "cold_ingest_work / peer": work / peer,
+        "cold_ingest / peer": timed["cold_ingest"] / peer,
         "floor / bare_floor": floor_s / bare,
         "cold_ingest / bare_floor": timed["cold_ingest"] / bare,
         "new_day_ingest / bare_floor_new_day": timed["new_day_ingest"] / bare_new,
@@ -165,7 +205,15 @@ def run(
         "peak_mib": {name: x.peak_mib for name, x in m.items()},
         "details": {name: {"seconds": x.seconds, "info": x.info} for name, x in m.items()},
         "prefect": m["prefect_server"].seconds if prefect else None,
+        "repeats": repeats,
     }
+
+
+def _forget_runs(run_dir: Path) -> None:
+    """The run dir as before its first ingest: only its reference and inboxes."""
+    for child in run_dir.iterdir():
+        if child.name not in ("reference", "raw"):
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
 
 
 def _largest_polda(workload: Path) -> str:
@@ -215,6 +263,20 @@ def markdown(entries: dict[str, dict]) -> str:
         f"- CPU: {mach['cpu']}, {mach['cores']} cores; memory {mach['memory_gib']} GiB",
         f"- {mach['os']}, Python {mach['python']}; code {mach['commit']}",
         "- " + ", ".join(f"{p} {v}" for p, v in mach["packages"].items()),
+        "",
+        "## Against what a user would write instead (seconds, medians, and ratios)",
+        "",
+        "| workload | files | rejected | bare read | per-file peer | cold ingest | nothing new | "
+        "work | work ×bare read | work ×peer | cold ingest ×peer |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        *_peer_rows(entries, labels),
+        "",
+        '*bare read*: every sheet by `polars.read_excel(..., sheet_id=0, engine="calamine")`,',
+        "a JSON file by `json`. *per-file peer* (`benchmarks/peer.py`): each file read with",
+        "pandas (calamine) and each sheet validated with pandera's pandas backend, one file",
+        "after another, a verdict per file and nothing else (no supersession, lineage,",
+        "registry, error reports or tables). *work*: the cold ingest less the ingest with",
+        "nothing new (its fixed cost). Each the median of the run's repeats.",
         "",
         "## Cold ingest of the whole history (seconds, and ratios)",
         "",
@@ -294,6 +356,21 @@ def markdown(entries: dict[str, dict]) -> str:
     lines += ["", "## When each was measured", ""]
     lines += [f"- {name}: {entries[name]['measured_at']}" for name in labels]
     return "\n".join(lines) + "\n"
+
+
+def _peer_rows(entries: dict[str, dict], labels: list[str]) -> list[str]:
+    rows = []
+    for name in labels:
+        s, r, w = entries[name]["seconds"], entries[name]["ratios"], entries[name]["workload"]
+        if "peer" not in s:
+            continue
+        rows.append(
+            f"| {name} | {w['files']:,} | {w['invalid']:,} | {s['bare_read']:.2f} | "
+            f"{s['peer']:.2f} | {s['cold_ingest']:.2f} | {s['noop_ingest']:.2f} | "
+            f"{s['cold_ingest_work']:.2f} | {r['cold_ingest_work / bare_read']:.2f} | "
+            f"{r['cold_ingest_work / peer']:.2f} | {r['cold_ingest / peer']:.2f} |"
+        )
+    return rows
 
 
 def _num(value: float | None, digits: int = 2) -> str:

@@ -68,7 +68,8 @@ def report_flow(
     for warning in ref.peringatan:
         logger.warning("Data referensi: %s", warning)
     poldas = require_polda(ref, None if nasional else kode_polda)
-    snap = load_snapshot(settings.catalog.tables, as_of_version)
+    # One Polda's reports read only its partitions; the roll-up and a run of every Polda all.
+    snap = load_snapshot(settings.catalog.tables, as_of_version, None if nasional else kode_polda)
     now = now_utc()
     written: list[Path] = []
     if nasional:

@@ -81,11 +81,14 @@ def test_whole_country_reference_loads():
 def test_run_writes_results_with_ratios(tiny, tmp_path):
     out, _ = tiny
     # In-process phases keep the test fast; the spawned measurement is checked below.
-    result = bench.run("TINY", out.parent, prefect=False, quality=False, isolate=False)
+    result = bench.run("TINY", out.parent, prefect=False, quality=False, isolate=False, repeats=2)
     md = bench.record(result, tmp_path / "RESULTS.md")
     stored = json.loads((tmp_path / "RESULTS.json").read_text())
     assert set(stored) == {"TINY"}
     assert set(result["ratios"]) == {
+        "cold_ingest_work / bare_read",
+        "cold_ingest_work / peer",
+        "cold_ingest / peer",
         "floor / bare_floor",
         "cold_ingest / bare_floor",
         "new_day_ingest / bare_floor_new_day",
@@ -106,10 +109,19 @@ def test_run_writes_results_with_ratios(tiny, tmp_path):
         assert result["details"][phase]["info"]["files"] == 7
         assert result["details"][phase]["info"]["rows"] > 7
     assert result["details"]["cold_ingest"]["info"]["totals"] == {"diterima": 6, "ditolak": 1}
+    # Each cold ingest of the repeats started from nothing; the work is the cold one less the
+    # one with nothing new; the peer's verdicts agree with lapsit's on every file.
+    assert len(result["details"]["cold_ingest"]["info"]["samples"]) == 2
+    s = result["seconds"]
+    assert s["cold_ingest_work"] == s["cold_ingest"] - s["noop_ingest"]
+    assert result["ratios"]["cold_ingest_work / peer"] == s["cold_ingest_work"] / s["peer"]
+    peer = result["details"]["peer"]["info"]
+    assert (peer["files"], peer["accepted"]) == (7, 6)
+    assert result["details"]["bare_read"]["info"]["files"] == 7
     assert result["details"]["nightly_new_day"]["info"]["totals"]["diterima"] == 2
     assert all(peak > 0 for peak in result["peak_mib"].values())
     text = md.read_text()
-    for heading in ("## Machine", "## Cold ingest", "## One new day", "## Peak memory"):
+    for heading in ("## Machine", "## Against", "## Cold ingest", "## One new day", "## Peak"):
         assert heading in text
     assert "| TINY (2 Polres × 3 days) | 7 |" in text
     assert result["machine"]["cores"] and "polars" in result["machine"]["packages"]

@@ -23,6 +23,12 @@ class Snapshot:
     versions: dict[str, int | None]
     # The registry version asked for with --as-of-version, else None.
     as_of_version: int | None = None
+    # The Polda whose partitions alone the section tables were read for; None: every Polda.
+    kode_polda: str | None = None
+
+    def covers(self, kode_polda: str) -> bool:
+        """Whether the snapshot holds the section rows of `kode_polda`."""
+        return self.kode_polda in (None, kode_polda)
 
 
 def _commit_times(t: Table) -> dict[int, int]:
@@ -44,8 +50,14 @@ def registry_versions(curated_dir: Where) -> list[int]:
     return sorted(_commit_times(t)) if delta.exists(t) else []
 
 
-def load(curated_dir: Where, as_of_version: int | None = None) -> Snapshot:
+def load(
+    curated_dir: Where, as_of_version: int | None = None, kode_polda: str | None = None
+) -> Snapshot:
     """Read the registry (current or at `as_of_version`) and each section table as it then was.
+
+    `kode_polda`: read only that Polda's partitions of the section tables (a Polda's
+    report needs no other); the registry is read whole (it is small, and holds no
+    partition column).
 
     Ingestion writes the section tables before the registry, so taking for each
     section table its latest commit not after the registry's commit gives the
@@ -71,11 +83,12 @@ def load(curated_dir: Where, as_of_version: int | None = None) -> Snapshot:
         stamp = times[version]
     accepted = registry.filter(pl.col("status") == DITERIMA).select("id_submisi").unique()
     sections = {}
+    where = None if kode_polda is None else pl.col("kode_polda") == kode_polda
     for t in section_tables(curated_dir):
         v = None if stamp is None else _version_at(t, stamp)
         versions[t.name] = v
-        frame = delta.read(t, as_of=v) if v is not None else None
+        frame = delta.read(t, as_of=v, where=where) if v is not None else None
         sections[t.name] = conform_section(frame, t.name).join(
             accepted, on="id_submisi", how="semi"
         )
-    return Snapshot(registry, sections, versions, as_of_version)
+    return Snapshot(registry, sections, versions, as_of_version, kode_polda)

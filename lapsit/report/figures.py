@@ -52,6 +52,13 @@ class Context:
     tanggal: dt.date
     batas_waktu: dt.time
 
+    def __post_init__(self) -> None:
+        if not self.snap.covers(self.scope.kode_polda):
+            raise ValueError(
+                f"snapshot of {self.snap.kode_polda}'s partitions has no rows of "
+                f"{self.scope.kode_polda}"
+            )
+
     def section(self, name: str, *dates: dt.date) -> pl.DataFrame:
         """A section's accepted rows for the covered Polres on the given dates."""
         return self.snap.sections[name].filter(

@@ -55,12 +55,19 @@ def version(t: Table) -> int | None:
     return open_table(t).version() if exists(t) else None
 
 
-def read(t: Table, *, as_of: int | None = None) -> pl.DataFrame | None:
-    """The table (optionally as of a version), or None when it has never been written."""
+def read(
+    t: Table, *, as_of: int | None = None, where: pl.Expr | None = None
+) -> pl.DataFrame | None:
+    """The table (optionally as of a version, optionally only the rows `where` keeps), or
+    None when it has never been written. A `where` on partition columns reads only the
+    files of those partitions."""
     if not exists(t):
         return None
     try:
-        return pl.read_delta(t.uri, version=as_of, storage_options=t.storage_options)
+        if where is None:
+            return pl.read_delta(t.uri, version=as_of, storage_options=t.storage_options)
+        scan = pl.scan_delta(t.uri, version=as_of, storage_options=t.storage_options)
+        return scan.filter(where).collect()
     except TableNotFoundError:
         return None
 

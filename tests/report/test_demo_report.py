@@ -18,10 +18,16 @@ D = dt.date.fromisoformat
 
 
 @pytest.fixture(scope="module")
-def built(ref, demo_raw, tmp_path_factory):
+def ingested(ref, demo_raw, tmp_path_factory) -> Settings:
     settings = Settings(data_dir=tmp_path_factory.mktemp("demo-report") / "data")
     shutil.copytree(demo_raw, settings.catalog.raw_dir)
     run_ingest(settings, ref)
+    return settings
+
+
+@pytest.fixture(scope="module")
+def built(ref, ingested):
+    settings = ingested
     snap = load(settings.catalog.curated_dir)
 
     def soup(polda: str, day: str) -> BeautifulSoup:
@@ -102,3 +108,23 @@ def test_sumsel_silent_day_and_first_of_the_month(built):
     assert row.select("td")[1].get_text(strip=True) == "Tidak melapor"
     assert words(soup, '.kartu[data-kunci="personel_polri"] .catatan') == "1 dari 2 Polres"
     assert "Minggu, 1 Desember 2024" in words(built("sumsel", "2024-12-01"), "header.kop")
+
+
+def test_a_polda_report_read_from_its_own_partitions_is_the_same_report(ref, ingested):
+    """A Polda's report reads only its partitions of the section tables (SECTION_PARTITIONS
+    starts with kode_polda); what it says is what the whole tables say."""
+    settings, day, now = ingested, D("2024-11-27"), dt.datetime(2024, 11, 27, 15, tzinfo=dt.UTC)
+    whole = load(settings.catalog.curated_dir)
+    own = load(settings.catalog.curated_dir, kode_polda="sumsel")
+    assert all(whole.sections[n]["kode_polda"].n_unique() == 2 for n in ("pengamanan", "satgas"))
+    for name, frame in own.sections.items():
+        assert set(frame["kode_polda"]) <= {"sumsel"}, name
+        assert frame.height == whole.sections[name].filter(kode_polda="sumsel").height, name
+    assert own.sections["pengamanan"].height > 0
+    assert own.versions == whole.versions
+    for polda_only in (True, False):
+        a, b = (build_polda_reports(x, ref, settings, "sumsel", day, now, polda_only=polda_only)
+                for x in (whole, own))  # fmt: skip
+        assert [render_html(r) for r in a] == [render_html(r) for r in b]
+    with pytest.raises(ValueError, match="sumsel"):
+        build_polda_reports(own, ref, settings, "kalsel", day, now, polda_only=True)
