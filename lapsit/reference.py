@@ -7,6 +7,8 @@ the stage in force on a date (`stage_on`), the known Polda (`require_polda`).
 """
 
 import datetime as dt
+import functools
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -212,8 +214,30 @@ def check_patterns(
 def load_reference(reference_dir: Path) -> Reference:
     """Read the reference files of a folder, check them, and expand the jurisdictions.
 
-    A folder without pola_pengamanan.csv uses the shipped one.
+    A folder without pola_pengamanan.csv uses the shipped one. Checked once per process
+    while the files hold the same bytes (a command, its flow and its run name each ask
+    for it): a file changed, added or removed is read and checked again.
     """
+    reference_dir = Path(reference_dir).resolve()
+    return _load_reference(reference_dir, _signature(reference_dir))
+
+
+def _signature(reference_dir: Path) -> tuple:
+    """What says a reference folder's files are unchanged: the digest of each one's bytes
+    (small files; a modification time can stay the same across two quick writes)."""
+    found = []
+    for path in (reference_dir / "polres.csv", reference_dir / "tahapan.csv",
+                 reference_dir / POLA_FILE, SHIPPED_REFERENCE / POLA_FILE):  # fmt: skip
+        try:
+            found.append(hashlib.sha256(path.read_bytes()).digest())
+        except OSError:
+            found.append(None)
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=16)
+def _load_reference(reference_dir: Path, signature: tuple) -> Reference:
+    """The reference of a folder whose files have this signature (an error is not kept)."""
     polres_path = reference_dir / "polres.csv"
     tahapan_path = reference_dir / "tahapan.csv"
     polres = _check(PolresRef, _read_csv(polres_path), polres_path)

@@ -146,3 +146,15 @@ def test_pattern_of_a_misspelt_code_is_a_warning_not_a_failed_run(broken):
         "tidak dipakai. Mungkin maksud Anda 'kalsel'?",
     )
     assert ref.pola.height == load_reference(SHIPPED_REFERENCE).pola.height
+
+
+def test_the_reference_is_checked_once_until_a_file_changes(broken):
+    first = load_reference(broken)
+    assert load_reference(broken) is first  # the command, its flow and its run name share it
+    path = broken / "polres.csv"
+    good = path.read_bytes()
+    path.write_bytes(good.replace(b"Asia/Makassar", b"Asia/Banjarmasin", 1))
+    with pytest.raises(ReferenceDataError, match="zona_waktu"):
+        load_reference(broken)
+    path.write_bytes(good)
+    assert load_reference(broken) is first
