@@ -112,17 +112,14 @@ def console_logs(rinci: bool) -> Iterator[None]:
     """Prefect's console shows warnings and errors only, or everything with `--rinci`.
 
     Only the console handler changes: the flow and task run logs still reach
-    the Prefect server (the UI) whole.
+    the Prefect server (the UI) whole. The level holds until the process ends:
+    the embedded server, stopped at exit, logs an INFO line of its own
+    (`Stopping temporary server on ...`) after the command is done.
     """
     import prefect.main  # noqa: F401  (sets up Prefect's logging, console handler included)
     from prefect.logging.handlers import PrefectConsoleHandler
 
-    handlers = [h for h in logging.getLogger().handlers if isinstance(h, PrefectConsoleHandler)]
-    levels = [h.level for h in handlers]
-    for h in handlers:
-        h.setLevel(logging.INFO if rinci else logging.WARNING)
-    try:
-        yield
-    finally:
-        for h, level in zip(handlers, levels, strict=True):
-            h.setLevel(level)
+    for h in logging.getLogger().handlers:
+        if isinstance(h, PrefectConsoleHandler):
+            h.setLevel(logging.INFO if rinci else logging.WARNING)
+    yield

@@ -158,3 +158,24 @@ def test_rejected_submissions_show_on_a_real_server_and_the_console_stays_quiet(
     assert "lapsit.polda.kalsel" in related
     assert f"prefect.flow-run.{by_name['ditolak · tabalong · 2024-11-20.json'].id}" in related
     assert "63.11.06" not in json.dumps(event.payload)  # no cell value in an alert
+
+
+@pytest.mark.slow
+def test_on_the_embedded_server_the_console_stays_quiet_to_the_end(tmp_path):
+    """Without a server, `lapsit ingest` starts Prefect's embedded one and stops it at exit;
+    neither its start nor its stop shows a Prefect INFO line on the console."""
+    data = tmp_path / "data"
+    deliver(data)
+    done = subprocess.run(
+        [str(LAPSIT), "ingest", "--data-dir", str(data)],
+        cwd=ROOT,
+        env=environment(tmp_path / "prefect-home", PREFECT_LOGGING_LEVEL="INFO"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    console = done.stdout + done.stderr
+    assert "Ringkasan ingest" in done.stdout
+    assert "| INFO" not in console and "temporary server" not in console, console[-2000:]
+    assert done.stderr == ""
