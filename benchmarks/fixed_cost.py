@@ -15,18 +15,16 @@ Great Expectations, matplotlib and WeasyPrint stay out of it.
 
 import argparse
 import json
-import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from benchmarks.workload import SIZES, generate
+from tests.prefect_server import environment, running_server  # the tests' real server
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -45,23 +43,6 @@ trivial()
 """
 # Modules a run with nothing new must not import (they belong to the gate and the reports).
 HEAVY = ("great_expectations", "matplotlib", "weasyprint", "jinja2", "pandas")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _environment(home: Path, api: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "LAPSIT_"))}
-    env.update(
-        PREFECT_HOME=str(home),
-        PREFECT_API_URL=api,
-        PREFECT_SERVER_ANALYTICS_ENABLED="false",
-        PREFECT_LOGGING_LEVEL="WARNING",
-    )
-    return env
 
 
 def _timed(argv: list[str], env: dict[str, str]) -> float:
@@ -101,29 +82,11 @@ def measure(size: str, work_dir: Path, repeats: int) -> dict:
     generate(folder, SIZES[size])
     with tempfile.TemporaryDirectory(prefix="lapsit-fixed-cost-") as tmp:
         tmp_path = Path(tmp)
-        port = _free_port()
-        api = f"http://127.0.0.1:{port}/api"
-        env = _environment(tmp_path / "prefect-home", api)
+        home = tmp_path / "prefect-home"
         data = tmp_path / "data"
         shutil.copytree(folder / "data", data)
-        log = (tmp_path / "server.log").open("wb")
-        server = subprocess.Popen(
-            [sys.executable, "-m", "prefect", "server", "start", "--port", str(port)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            deadline = time.monotonic() + 180
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{api}/health", timeout=2):
-                        break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.5)
+        with running_server(home) as api:
+            env = environment(home, PREFECT_API_URL=api)
             lapsit = [sys.executable, "-m", "flows.cli", "ingest", "--data-dir", str(data)]
             _timed(lapsit, env)  # the cold ingest: afterwards every file is known
             commands = {
@@ -138,10 +101,6 @@ def measure(size: str, work_dir: Path, repeats: int) -> dict:
                 for name, argv in commands.items():
                     samples[name].append(_timed(argv, env))
             imported = _imported(lapsit, env)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-            log.close()
     medians = {name: statistics.median(xs) for name, xs in samples.items()}
     return {
         "size": size,

@@ -5,8 +5,6 @@ import datetime as dt
 import logging
 import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from flows.cli.bahasa import Parser
 from lapsit.errors import UsageError
@@ -107,8 +105,7 @@ def console_options() -> argparse.ArgumentParser:
     return parent
 
 
-@contextmanager
-def console_logs(rinci: bool) -> Iterator[None]:
+def console_logs(rinci: bool) -> None:
     """Prefect's console shows warnings and errors only, or everything with `--rinci`.
 
     Only the console handler changes: the flow and task run logs still reach
@@ -122,4 +119,3 @@ def console_logs(rinci: bool) -> Iterator[None]:
     for h in logging.getLogger().handlers:
         if isinstance(h, PrefectConsoleHandler):
             h.setLevel(logging.INFO if rinci else logging.WARNING)
-    yield

@@ -25,25 +25,25 @@ from lapsit.settings import Settings
 @contextmanager
 def progress_bar(args: argparse.Namespace) -> Iterator[None]:
     """On a terminal, a progress bar of the files being checked; Prefect's INFO lines hidden."""
-    with console_logs(args.rinci):
-        if not sys.stdout.isatty():
+    console_logs(args.rinci)
+    if not sys.stdout.isatty():
+        yield
+        return
+    from rich.progress import Progress
+
+    from lapsit.ingest.decide import progress_hook
+
+    with Progress(transient=True) as progress:
+        bar = progress.add_task("Memeriksa berkas", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(bar, completed=done, total=total)
+
+        token = progress_hook.set(advance)
+        try:
             yield
-            return
-        from rich.progress import Progress
-
-        from lapsit.ingest.decide import progress_hook
-
-        with Progress(transient=True) as progress:
-            bar = progress.add_task("Memeriksa berkas", total=None)
-
-            def advance(done: int, total: int) -> None:
-                progress.update(bar, completed=done, total=total)
-
-            token = progress_hook.set(advance)
-            try:
-                yield
-            finally:
-                progress_hook.reset(token)
+        finally:
+            progress_hook.reset(token)
 
 
 def _print_summary(summary) -> None:

@@ -40,6 +40,22 @@ def prefect_server(tmp_path):
         yield api, home
 
 
+def _lapsit_ingest(
+    data: Path, env: dict[str, str], timeout: int = 180
+) -> subprocess.CompletedProcess:
+    """`lapsit ingest` in its own process with Prefect's INFO logs on: it must exit 0."""
+    done = subprocess.run(
+        [str(LAPSIT), "ingest", "--data-dir", str(data)],
+        cwd=ROOT,
+        env=env | {"PREFECT_LOGGING_LEVEL": "INFO"},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done
+
+
 def deliver(data: Path) -> None:
     """Two accepted files, and three rejected for different reasons in two Polres."""
     write(data / "raw" / "balangan" / f"{TANGGAL}.xlsx", valid_sections())
@@ -81,15 +97,7 @@ def test_rejected_submissions_show_on_a_real_server_and_the_console_stays_quiet(
     api, home = prefect_server
     data = tmp_path / "data"
     deliver(data)
-    done = subprocess.run(
-        [str(LAPSIT), "ingest", "--data-dir", str(data)],
-        cwd=ROOT,
-        env=environment(home, PREFECT_API_URL=api, PREFECT_LOGGING_LEVEL="INFO"),
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
+    done = _lapsit_ingest(data, environment(home, PREFECT_API_URL=api))
 
     # The console: the summary, one line per rejected file, no Prefect INFO lines, no traceback.
     console = done.stdout + done.stderr
@@ -166,15 +174,7 @@ def test_on_the_embedded_server_the_console_stays_quiet_to_the_end(tmp_path):
     neither its start nor its stop shows a Prefect INFO line on the console."""
     data = tmp_path / "data"
     deliver(data)
-    done = subprocess.run(
-        [str(LAPSIT), "ingest", "--data-dir", str(data)],
-        cwd=ROOT,
-        env=environment(tmp_path / "prefect-home", PREFECT_LOGGING_LEVEL="INFO"),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
+    done = _lapsit_ingest(data, environment(tmp_path / "prefect-home"), timeout=300)
     console = done.stdout + done.stderr
     assert "Ringkasan ingest" in done.stdout
     assert "| INFO" not in console and "temporary server" not in console, console[-2000:]
