@@ -10,7 +10,6 @@ from urllib.parse import parse_qs, quote
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from lapsit.clock import local_stamp
@@ -150,18 +149,26 @@ def template_download(
     account: SignedIn,
     p: PortalDep,
     polres: Annotated[str | None, Query()] = None,
-) -> FileResponse:
-    """Today's Excel template of the Polres (the generator of `lapsit template`)."""
+) -> Response:
+    """Today's Excel template of the Polres (the generator of `lapsit template`).
+
+    Written to a staging file, read back and removed before the answer is sent: a
+    removal after the response (a background task) raced the client, and was skipped
+    altogether when the client went away mid-download.
+    """
     kode = writable(account, polres or account.kode_polres, p)
     day = template_date(p.ref, kode)  # today, in the Polres's time zone
     p.catalog.upload_staging.mkdir(parents=True, exist_ok=True)
     path = p.catalog.upload_staging / f"templat-{secrets.token_hex(8)}.xlsx"
-    write_template(path, p.ref, kode, day)
-    return FileResponse(
-        path,
-        filename=default_filename(kode, day),
+    try:
+        write_template(path, p.ref, kode, day)
+        content = path.read_bytes()
+    finally:
+        path.unlink(missing_ok=True)
+    return Response(
+        content,
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        background=BackgroundTask(path.unlink, missing_ok=True),
+        headers={"Content-Disposition": f'attachment; filename="{default_filename(kode, day)}"'},
     )
 
 
