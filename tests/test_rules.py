@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from lapsit.validation import validate_file
+from lapsit.validation.batch import validate_file
 from schemas.columns import contract_columns, model_rules
 from schemas.contract import SECTIONS, columns
 from schemas.rules import BUILTIN, CAST, DECLARED, FILE, MODEL, RULES

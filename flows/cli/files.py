@@ -12,7 +12,7 @@ from lapsit.reference import load_reference
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check one file against the contract without ingesting it."""
-    from lapsit.validation import validate_file
+    from lapsit.validation.batch import validate_file
 
     settings = settings_of(args)
     path = Path(args.file)

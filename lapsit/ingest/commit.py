@@ -25,7 +25,7 @@ from lapsit.storage import delta
 from lapsit.storage.registry import REGISTRY_SCHEMA, add_to_registry, superseded_frame
 from lapsit.storage.rows import with_lineage
 from schemas.choices import DIGANTIKAN, DITERIMA, DUPLIKAT
-from schemas.contract import CURATED_SECTIONS
+from schemas.sections import CURATED_SECTIONS
 
 
 def curated_writes(

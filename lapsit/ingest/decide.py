@@ -14,10 +14,8 @@ import polars as pl
 from lapsit.clock import today_in
 from lapsit.galat import make
 from lapsit.ingest.records import Batch, Delivery, Header, Outcome, Superseded
-from lapsit.reading import read_submission
 from lapsit.reference import Reference
 from lapsit.settings import Settings
-from lapsit.validation import Candidate, validate_batch
 from schemas.choices import DIGANTIKAN, DITERIMA, DITOLAK, DUPLIKAT
 
 # Called as (files read, files to read) while a batch is read.
@@ -33,6 +31,11 @@ def validate_deliveries(
     report: Progress | None = None,
 ) -> list[Outcome]:
     """Read and validate new files in one batch; unknown inboxes are refused unread."""
+    # The reader and the contract's pandera models (pandas with them, about 1 s) load only
+    # when there are files to read: an ingest with nothing new never imports them.
+    from lapsit.reading import read_submission
+    from lapsit.validation.batch import Candidate, validate_batch
+
     zones = ref.zones()
     outcomes = [Outcome(d, DITOLAK) for d in deliveries]
     batch, positions = [], []

@@ -13,7 +13,7 @@ import polars as pl
 
 from lapsit.galat import Galat
 from lapsit.storage.registry import Superseded
-from lapsit.validation import Result
+from lapsit.validation.result import Result
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 

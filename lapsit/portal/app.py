@@ -33,7 +33,7 @@ from lapsit.portal.uploads import BadForm, TooLarge
 from lapsit.reference import Reference, load_reference
 from lapsit.settings import Settings
 from lapsit.templating import render
-from lapsit.validation import validate_file
+from lapsit.validation.batch import validate_file
 
 log = logging.getLogger("lapsit.portal")
 SESSION_COOKIE = "lapsit_sesi"

@@ -1,6 +1,6 @@
 """A Polres's submissions as the portal gives them: the verdict on an upload, and the list.
 
-The verdict is `lapsit.validation.validate_file` on the stored file with the moment it
+The verdict is `lapsit.validation.batch.validate_file` on the stored file with the moment it
 was received, as the next ingest will validate it; whether its bytes were already
 received is `lapsit.ingest.discover.split_new`'s answer, as the ingest will give it.
 """
@@ -20,7 +20,7 @@ from lapsit.portal.accounts import Account
 from lapsit.portal.context import Portal
 from lapsit.portal.uploads import Received, store, stored_name
 from lapsit.storage.registry import read_registry
-from lapsit.validation import validate_file
+from lapsit.validation.batch import validate_file
 
 PENDING = "menunggu"  # a file in its inbox that no ingest has registered yet
 

@@ -31,7 +31,7 @@ from lapsit.publishing.words import (
 )
 from lapsit.reference import Reference, load_reference
 from lapsit.templating import render
-from lapsit.validation import validate_file
+from lapsit.validation.batch import validate_file
 from schemas.choices import STATUS_SUBMISI
 from schemas.columns import contract_columns, section_rules
 from schemas.contract import CONTRACT_VERSION, REQUIRED_SECTIONS, SECTIONS

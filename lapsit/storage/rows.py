@@ -3,7 +3,6 @@
 import polars as pl
 
 from lapsit.catalog import LINEAGE_COLUMNS, Lineage
-from schemas.contract import columns
 
 LINEAGE_SCHEMA = {c: pl.Date if c == "tanggal" else pl.Utf8 for c in LINEAGE_COLUMNS}
 
@@ -42,6 +41,8 @@ def stack_owned(
 
 def empty_rows(section: str) -> pl.DataFrame:
     """An empty frame with a section table's columns (lineage, then the contract's)."""
+    from schemas.contract import columns  # the pandera models: only where an empty table is made
+
     schema = LINEAGE_SCHEMA | {c: meta["dtype"] for c, meta in columns(section).items()}
     return pl.DataFrame(schema=schema)
 

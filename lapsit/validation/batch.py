@@ -9,19 +9,20 @@ are mapped back to (submission, sheet, row, column) by
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from lapsit.clock import today_in
-from lapsit.galat import ERROR, WARNING, Galat, make, sort_key
+from lapsit.galat import make, sort_key
 from lapsit.reading import RawSubmission, read_submission
 from lapsit.reference import Reference
 from lapsit.storage.rows import stack_owned
 from lapsit.validation.cast import cast_section, lost_to_galat
 from lapsit.validation.failures import model_failures, reference_lists
 from lapsit.validation.kecamatan import KECAMATAN_RULES, resolve_kecamatan
+from lapsit.validation.result import Result
 from schemas.contract import REQUIRED_SECTIONS, SECTIONS, columns
 from schemas.rules import CAST, RULES
 
@@ -34,27 +35,6 @@ class Candidate:
     raw: RawSubmission
     # The last day the report date may be: the day of delivery (or today) in the Polres's zone.
     latest_date: dt.date
-
-
-@dataclass
-class Result:
-    """The verdict on one submission: its problems and, when accepted, its typed sections."""
-
-    errors: list[Galat] = field(default_factory=list)
-    sections: dict[str, pl.DataFrame] = field(default_factory=dict)
-    laporan: dict | None = None
-
-    @property
-    def accepted(self) -> bool:
-        return not any(g.severity == ERROR for g in self.errors)
-
-    @property
-    def n_errors(self) -> int:
-        return sum(g.severity == ERROR for g in self.errors)
-
-    @property
-    def n_warnings(self) -> int:
-        return sum(g.severity == WARNING for g in self.errors)
 
 
 def _stack(candidates: list[Candidate], section: str, ref: Reference) -> pl.DataFrame | None:

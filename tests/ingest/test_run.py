@@ -4,6 +4,8 @@ import datetime as dt
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -177,6 +179,29 @@ def test_a_rerun_with_nothing_new_commits_nothing(settings, ref):
     assert summary.outcomes == []
     assert sum(summary.skipped.values()) == 2
     assert versions(settings) == before
+
+
+NOTHING_NEW = """
+import sys
+from lapsit.catalog import SHIPPED_REFERENCE
+from lapsit.ingest.run import run_ingest
+from lapsit.reference import load_reference
+from lapsit.settings import Settings
+summary = run_ingest(Settings(data_dir=sys.argv[1]), load_reference(SHIPPED_REFERENCE))
+heavy = ("pandera", "pandas", "lokal", "fastexcel", "great_expectations", "matplotlib")
+print(sum(summary.skipped.values()), len(summary.outcomes), *(m for m in heavy if m in sys.modules))
+"""
+
+
+def test_a_run_with_nothing_new_loads_neither_the_reader_nor_pandera(settings, ref, tmp_path):
+    deliver(settings, "balangan", "2024-11-20.xlsx", valid_sections())
+    run_ingest(settings, ref)
+    env = {**os.environ, "LAPSIT_CACHE_DIR": str(tmp_path / "cache")}
+    run = [sys.executable, "-c", NOTHING_NEW, str(settings.data_dir)]
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run(run, env=env, cwd=root, check=True, capture_output=True)  # checks the files
+    again = subprocess.run(run, env=env, cwd=root, capture_output=True, text=True)
+    assert again.stdout.split() == ["1", "0"], again.stderr
 
 
 def test_a_file_overwritten_in_its_inbox_is_looked_at_again(settings, ref):

@@ -9,7 +9,7 @@ import pytest
 from lapsit.publishing.docs import DOCS_DIR, MARKDOWN, SCHEMA, generate, write_docs
 from lapsit.publishing.json_schema import json_schema
 from lapsit.publishing.words import EXAMPLE, KIND_FORMATS, SECTION_DOCS
-from lapsit.validation import validate_file
+from lapsit.validation.batch import validate_file
 from schemas.columns import contract_columns, model_rules
 from schemas.contract import SECTIONS
 from schemas.rules import RULES

@@ -14,7 +14,7 @@ from lapsit.publishing.instructions import INSTRUCTIONS_SHEET
 from lapsit.publishing.template import DATA_ROWS, EARLIEST_SERIAL, LISTS_SHEET, write_template
 from lapsit.reading.xlsx import HELPER_SHEETS, template_version
 from lapsit.reference import stage_on
-from lapsit.validation import validate_file
+from lapsit.validation.batch import validate_file
 from schemas.columns import contract_columns
 from schemas.contract import CONTRACT_VERSION, SECTIONS
 from tests.builders import TANGGAL, valid_sections

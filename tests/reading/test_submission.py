@@ -6,7 +6,7 @@ import zipfile
 import pytest
 
 from lapsit.reading import read_submission
-from lapsit.validation import validate_file
+from lapsit.validation.batch import validate_file
 from tests.builders import valid_sections, write
 
 LIMITS = {"max_bytes": 10_000_000, "max_rows": 5_000}

@@ -474,7 +474,7 @@ import json, sys
 from pathlib import Path
 from lapsit.reference import load_reference
 from lapsit.catalog import SHIPPED_REFERENCE
-from lapsit.validation import validate_file
+from lapsit.validation.batch import validate_file
 ref = load_reference(SHIPPED_REFERENCE)
 for name in sys.argv[1:]:
     result = validate_file(Path(name), "balangan", ref, max_bytes=2_000_000, max_rows=5_000)

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from lapsit.demo.files import stamp, write_json, write_xlsx
 from lapsit.ingest.run import run_ingest
 from lapsit.settings import Settings
-from lapsit.validation import validate_file
+from lapsit.validation.batch import validate_file
 from schemas.rules import RULES
 from tests.builders import valid_sections
 from tests.reliability.inputs import with_part

@@ -6,7 +6,7 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lapsit.validation import validate_file
+from lapsit.validation.batch import validate_file
 from schemas.contract import SECTIONS, columns
 from tests.builders import valid_sections, write
 

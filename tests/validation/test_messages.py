@@ -9,7 +9,7 @@ import pytest
 from lapsit.galat import describe
 from lapsit.ingest.error_report import context
 from lapsit.templating import render
-from lapsit.validation import validate_file
+from lapsit.validation.batch import validate_file
 from tests.builders import valid_sections, write
 
 LIMITS = {"max_bytes": 2_000_000, "max_rows": 5_000}
