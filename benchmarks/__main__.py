@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--no-quality", action="store_true", help="skip the quality gate")
     bench.add_argument("--keep", action="store_true", help="keep the run's data dir")
     bench.add_argument("--no-peer", action="store_true", help="skip the per-file peer (L)")
+    bench.add_argument("--no-pdf", action="store_true", help="skip the reports' PDF")
     bench.add_argument("--repeats", type=int, default=3, help="runs of each timed read and ingest")
     bench.add_argument(
         "--invalid-every", type=int, help="one Polres-day in N gets a rejected file (10)"
@@ -42,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         repeats=args.repeats,
         invalid_every=args.invalid_every,
         peer=not args.no_peer,
+        pdf=not args.no_pdf,
     )
     print(summary(result))
     print(f"written to {record(result, args.results)}")

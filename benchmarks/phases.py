@@ -51,8 +51,15 @@ def measure(
 
 def _in_child(fn: Callable[..., tuple[dict[str, float], dict]], *args: object) -> Measurement:
     seconds, info = fn(*args)
-    # Linux reports ru_maxrss in KiB.
+    # Linux reports ru_maxrss in KiB. The phase's own processes (the reports' chart workers)
+    # count too: the largest of them, once per worker that could run at the same time.
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if workers:
+        from lapsit.report.drawing import cores
+
+        info = info | {"worker_peak_mib": round(workers, 1)}
+        peak += workers * cores()
     return Measurement(seconds=seconds, peak_mib=round(peak, 1), info=info)
 
 
@@ -265,6 +272,57 @@ def _stage(snap, ref, settings, scope, day):
         ctx.accepted().filter(pl.col("tanggal") == day).select("kode_pemilihan", "kode_tahapan")
     )
     return stage_in_force(ref, declared, day)
+
+
+def pdf(data_dir: Path, kode_polda: str, tanggal: str) -> tuple[dict[str, float], dict]:
+    """The PDF of each of the Polda's reports (the nightly's, apart from it): WeasyPrint."""
+    from lapsit.reference import load_reference
+    from lapsit.report import build, data, render
+    from lapsit.report.pdf import write_pdf
+
+    settings = _settings(data_dir)
+    ref = load_reference(settings.catalog.reference_dir)
+    snap = data.load(settings.catalog.tables, kode_polda=kode_polda)
+    reports = build.build_polda_reports(
+        snap, ref, settings, kode_polda, dt.date.fromisoformat(tanggal)
+    )
+    pages = [render.render_html(r) for r in reports]
+    folder = data_dir / "bench-pdf"
+    start = time.perf_counter()
+    for i, html in enumerate(pages):
+        write_pdf(html, folder / f"{i}.pdf")
+    return {"pdf": time.perf_counter() - start}, {"reports": len(pages)}
+
+
+def national(data_dir: Path, tanggal: str) -> tuple[dict[str, float], dict]:
+    """The national roll-up on its own: every Polda's own report from the whole tables, the
+    roll-up, its HTML and Markdown (as `flows.report` with `nasional`; PDF apart)."""
+    from lapsit.reference import load_reference
+    from lapsit.report import build, data, render
+    from lapsit.report.national import build_national
+
+    settings = _settings(data_dir)
+    ref = load_reference(settings.catalog.reference_dir)
+    day = dt.date.fromisoformat(tanggal)
+    now = dt.datetime.now(dt.UTC)
+    start = time.perf_counter()
+    snap = data.load(settings.catalog.tables)
+    loaded = time.perf_counter()
+    reports = [
+        build.build_polda_reports(snap, ref, settings, p, day, now, polda_only=True)[0]
+        for p in ref.polda_codes()
+    ]
+    rollup = build_national(reports, now)
+    built = time.perf_counter()
+    render.write_national(rollup, settings.catalog, pdf=False)
+    end = time.perf_counter()
+    seconds = {
+        "load_snapshot": loaded - start,
+        "build": built - loaded,
+        "render_write": end - built,
+        "total": end - start,
+    }
+    return seconds, {"polda": len(reports)}
 
 
 def _reports(settings, ref, kode_polda: str, day: dt.date, *, polda_only: bool) -> int:

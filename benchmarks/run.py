@@ -99,6 +99,7 @@ def run(
     repeats: int = 3,
     invalid_every: int | None = None,
     peer: bool = True,
+    pdf: bool = True,
 ) -> dict:
     """Generate (or reuse) the workload, measure every phase, and return the results.
 
@@ -107,6 +108,7 @@ def run(
     ingests run `repeats` times each (the machine is noisy): their medians are
     reported. `invalid_every`: one (Polres, day) pair in this many also gets a
     rejected file (10: one file in ten), instead of the workload's one in 97.
+    `pdf`: also time the PDF of each of the Polda's new-day reports (WeasyPrint).
     """
 
     def measure(fn, *args):
@@ -151,6 +153,9 @@ def run(
     link_tree(workload / "baru", run_dir / "raw")
     m["nightly_new_day"] = measure(phases.nightly, run_dir, polda, manifest.new_day, quality)
     m["polda_report"] = measure(phases.report, run_dir, polda, manifest.new_day)
+    m["national"] = measure(phases.national, run_dir, manifest.new_day)
+    if pdf:  # WeasyPrint, about a second a report
+        m["pdf"] = measure(phases.pdf, run_dir, polda, manifest.new_day)
     if prefect:
         m["prefect_server"] = measure(phases.prefect_server)
     if not keep:
@@ -181,6 +186,8 @@ def run(
         "new_day_nightly": nightly["total"],
         "polda_report": m["polda_report"].seconds["total"],
         "polda_report_again": m["polda_report"].seconds.get("again"),
+        "national_report": m["national"].seconds["total"],
+        "new_day_pdf": m["pdf"].seconds["pdf"] if pdf else None,
     }
     ratios = {
         "cold_ingest_work / bare_read": work / bare_read,
@@ -303,8 +310,8 @@ def markdown(entries: dict[str, dict]) -> str:
         "## One new day on top of the history (seconds, and ratios)",
         "",
         "| workload | new files | bare floor | ingest | ×bare floor | quality gate (new) | "
-        "reports | nightly | Polda report | again |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "reports | nightly | PDF | Polda report | again | national roll-up |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name in labels:
         e = entries[name]
@@ -314,8 +321,9 @@ def markdown(entries: dict[str, dict]) -> str:
             f"{s['new_day_ingest']:.2f} | "
             f"{_num(r.get('new_day_ingest / bare_floor_new_day'), 1)} | "
             f"{_num(s['new_day_quality_gate'])} | {s['new_day_reports']:.2f} | "
-            f"{s['new_day_nightly']:.2f} | {s['polda_report']:.2f} | "
-            f"{_num(s.get('polda_report_again'))} |"
+            f"{s['new_day_nightly']:.2f} | {_num(s.get('new_day_pdf'))} | "
+            f"{s['polda_report']:.2f} | {_num(s.get('polda_report_again'))} | "
+            f"{_num(s.get('national_report'))} |"
         )
     lines += [
         "",
@@ -324,20 +332,23 @@ def markdown(entries: dict[str, dict]) -> str:
         "reports (the Polda and each of its Polres), without Prefect. *Polda report*: the",
         "Polda's own report over the whole history (load the snapshot, build, render HTML",
         "and Markdown), the first in its process; *again*: a second one in the same process",
-        "(the first also compiles the templates and sets up matplotlib).",
+        "(the first also compiles the templates and sets up matplotlib). *PDF*: WeasyPrint's",
+        "PDF of each of the nightly's reports, apart from the nightly. *national roll-up*:",
+        "every Polda's own report from the whole tables, the roll-up, its HTML and Markdown.",
         "",
         "## Peak memory (MiB, per phase process)",
         "",
         "| workload | bare floor | lapsit read | cold ingest | nothing new | full quality gate | "
-        "new-day nightly | Polda report |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "new-day nightly | Polda report | national roll-up |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name in labels:
         p = entries[name]["peak_mib"]
         lines.append(
             f"| {name} | {_num(p.get('bare_floor'), 0)} | {p['floor']:.0f} | "
             f"{p['cold_ingest']:.0f} | {p['noop_ingest']:.0f} | {_num(p.get('full_gate'), 0)} | "
-            f"{p['nightly_new_day']:.0f} | {p['polda_report']:.0f} |"
+            f"{p['nightly_new_day']:.0f} | {p['polda_report']:.0f} | "
+            f"{_num(p.get('national'), 0)} |"
         )
     lines += [
         "",

@@ -1,5 +1,6 @@
 """Assemble a situation report (figures, completeness, charts, provenance) for one scope and date."""
 
+import dataclasses
 import datetime as dt
 import importlib.metadata
 from dataclasses import dataclass, field
@@ -7,10 +8,11 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from lapsit.reference import Reference
-from lapsit.report import charts, figures, tables
+from lapsit.report import figures, tables
 from lapsit.report.anomalies import detect
 from lapsit.report.completeness import Completeness, completeness
 from lapsit.report.data import Snapshot
+from lapsit.report.drawing import Drawer, draw
 from lapsit.report.figures import Comparison, Context
 from lapsit.report.staffing import Staffing, staffing
 from lapsit.report.stage import Scope, Stage, polda_scope, stage_in_force
@@ -128,19 +130,6 @@ def _trend(ctx: Context, stage: Stage | None) -> list[dict]:
     return shown.to_dicts()
 
 
-def _charts(trend: list[dict], stage_start: dt.date | None, expected: int) -> dict[str, str]:
-    """The trend charts as inline SVG; none when no day of the window has a report.
-
-    `expected`: how many Polres the scope covers (a day with fewer is marked incomplete).
-    """
-    if not any(day["polres_lapor"] for day in trend):
-        return {}
-    return {
-        "personel": charts.personnel_chart(trend, stage_start, expected),
-        "kejadian": charts.incident_chart(trend, stage_start, expected),
-    }
-
-
 def polda_anomalies(snap: Snapshot, ref: Reference, settings: Settings, kode_polda: str,
                     tanggal: dt.date) -> list[dict]:  # fmt: skip
     """The anomalies of every Polres of a Polda on a date, judged against the whole Polda."""
@@ -166,6 +155,24 @@ def build_report(
 
     `anomalies`: the Polda's (`polda_anomalies`), computed here when not given.
     """
+    report, chart_data = _without_charts(
+        snap, ref, settings, scope, tanggal, stage, now, quality_warnings, anomalies
+    )
+    return dataclasses.replace(report, grafik=draw(*chart_data))
+
+
+def _without_charts(
+    snap: Snapshot,
+    ref: Reference,
+    settings: Settings,
+    scope: Scope,
+    tanggal: dt.date,
+    stage: Stage | None,
+    now: dt.datetime,
+    quality_warnings: list[str] | None,
+    anomalies: list[dict] | None,
+) -> tuple[Report, tuple]:
+    """The report with no charts yet, and what its charts are drawn from (`drawing.draw`)."""
     ctx = Context(snap, ref, scope, tanggal, settings.batas_waktu)
     # Nothing reported today is no data, not zero: then there is nothing to compare.
     reported = not _declared(ctx).is_empty()
@@ -176,7 +183,7 @@ def build_report(
     stage_start = stage.mulai if stage else None
     if anomalies is None:
         anomalies = polda_anomalies(snap, ref, settings, scope.kode_polda, tanggal)
-    return Report(
+    report = Report(
         scope=scope,
         tanggal=tanggal,
         tahapan=stage,
@@ -195,7 +202,7 @@ def build_report(
         kekuatan=staffing(ctx, stage.kode_tahapan if stage else None),
         anomali=[a for a in anomalies if a["kode_polres"] in scope.codes],
         tren=trend,
-        grafik=_charts(trend, stage_start, scope.polres.height),
+        grafik={},
         versi_data=dict(snap.versions),
         as_of_version=snap.as_of_version,
         versi_kode=code_version(),
@@ -203,6 +210,7 @@ def build_report(
         batas_waktu=settings.batas_waktu,
         peringatan_kualitas=list(quality_warnings or []),
     )
+    return report, (trend, stage_start, scope.polres.height)
 
 
 def _polda_stage(snap: Snapshot, ref: Reference, settings: Settings, kode_polda: str,
@@ -229,7 +237,14 @@ def build_polda_reports(
     scope, stage = _polda_stage(snap, ref, settings, kode_polda, tanggal)
     anomalies = polda_anomalies(snap, ref, settings, kode_polda, tanggal)
     scopes = [scope] if polda_only else [scope, *(scope.only(kode) for kode in scope.codes)]
-    return [
-        build_report(snap, ref, settings, s, tanggal, stage, now, quality_warnings, anomalies)
-        for s in scopes
-    ]
+    with Drawer(len(scopes)) as drawer:  # each report's charts drawn while the next is built
+        built = []
+        for s in scopes:
+            report, chart_data = _without_charts(
+                snap, ref, settings, s, tanggal, stage, now, quality_warnings, anomalies
+            )
+            built.append((report, chart_data, drawer.submit(*chart_data)))
+        return [
+            dataclasses.replace(report, grafik=drawer.result(charts, *chart_data))
+            for report, chart_data, charts in built
+        ]

@@ -2,6 +2,8 @@
 
 import datetime as dt
 import re
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import polars as pl
@@ -12,7 +14,7 @@ from lapsit.catalog import Catalog
 from lapsit.demo.files import stamp
 from lapsit.ingest.run import run_ingest
 from lapsit.reference import Reference
-from lapsit.report import charts
+from lapsit.report import charts, drawing
 from lapsit.report.build import Report, build_polda_reports
 from lapsit.report.data import VersionError, load, registry_versions
 from lapsit.report.render import change, number, render_html, render_markdown, write_report
@@ -423,3 +425,27 @@ def test_quality_gate_warnings_come_first_and_escaped(season, ref):
     assert warning in box.get_text()
     assert soup.find("i") is None
     assert "Peringatan mutu data" in render_markdown(report)
+
+
+def test_charts_drawn_in_worker_processes_are_the_ones_drawn_here(season, ref, monkeypatch):
+    """A large Polda's charts are drawn in worker processes: the same SVG, report by report."""
+    settings = season["settings"]
+    here = season["reports"][D2]
+    monkeypatch.setattr(drawing, "POOL_FROM", 2)  # Kalsel's 14 reports, as if it were large
+    monkeypatch.setattr(drawing, "cores", lambda: 2)
+    with drawing.Drawer(len(here)) as drawer:
+        assert drawer.in_workers
+    pooled = build_polda_reports(
+        load(settings.catalog.curated_dir), ref, settings, "kalsel", D2, now=NOW
+    )
+    assert [r.scope.kode_polres for r in pooled] == [r.scope.kode_polres for r in here]
+    assert sum(bool(r.grafik) for r in pooled) >= 3  # the Polda's and those who reported
+    assert [r.grafik for r in pooled] == [r.grafik for r in here]
+    assert [render_html(a) for a in pooled] == [render_html(b) for b in here]
+
+
+def test_charts_are_drawn_here_when_a_worker_dies(polda):
+    trend, start = polda.tren, polda.tahapan.mulai
+    died: Future = Future()
+    died.set_exception(BrokenProcessPool("worker killed"))
+    assert drawing.Drawer.result(died, trend, start, polda.jumlah_polres) == polda.grafik

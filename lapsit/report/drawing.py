@@ -1,0 +1,87 @@
+"""The reports' charts, drawn in worker processes while the reports are assembled.
+
+Drawing a report's two charts with matplotlib takes about as long as computing
+the rest of it, and holds the GIL. A Polda with many Polres (38 in Jawa Timur)
+has its charts drawn by a pool of worker processes, one per core, while this
+process goes on with the next report's figures; a small Polda draws them here,
+since a worker's start (a fresh interpreter importing matplotlib and Babel,
+about a second) would cost more than it saves. The charts are the same either
+way: the same data gives byte-identical SVG (`lapsit.report.charts`).
+"""
+
+import datetime as dt
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from types import TracebackType
+
+from lapsit.report import charts
+
+# From this many reports on, the workers' start is paid back (a report's charts: ~0.13 s).
+POOL_FROM = 16
+
+
+def draw(trend: list[dict], stage_start: dt.date | None, expected: int) -> dict[str, str]:
+    """The trend charts as inline SVG; none when no day of the window has a report.
+
+    `expected`: how many Polres the scope covers (a day with fewer is marked incomplete).
+    """
+    if not any(day["polres_lapor"] for day in trend):
+        return {}
+    return {
+        "personel": charts.personnel_chart(trend, stage_start, expected),
+        "kejadian": charts.incident_chart(trend, stage_start, expected),
+    }
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class Drawer:
+    """Draws the charts of `reports` reports: in worker processes when there are enough of
+    them and more than one core, else here, at once. Use as a context manager."""
+
+    def __init__(self, reports: int) -> None:
+        workers = min(cores(), reports)
+        self._pool = None
+        if reports >= POOL_FROM and workers > 1:
+            # spawn, not fork: this process runs Polars and deltalake threads.
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(workers, mp_context=context)
+
+    @property
+    def in_workers(self) -> bool:
+        return self._pool is not None
+
+    def submit(self, trend: list[dict], stage_start: dt.date | None, expected: int) -> Future:
+        """The charts of one report, as a future (already done when drawn here)."""
+        if self._pool is not None:
+            return self._pool.submit(draw, trend, stage_start, expected)
+        done: Future = Future()
+        done.set_result(draw(trend, stage_start, expected))
+        return done
+
+    @staticmethod
+    def result(
+        charts: Future, trend: list[dict], stage_start: dt.date | None, expected: int
+    ) -> dict:
+        """A submitted report's charts; drawn here if its worker died (the same SVG)."""
+        try:
+            return charts.result()
+        except BrokenProcessPool:
+            return draw(trend, stage_start, expected)
+
+    def __enter__(self) -> "Drawer":
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=error is not None)
