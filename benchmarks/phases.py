@@ -2,19 +2,24 @@
 
 Every phase returns named wall times in seconds, measured inside the process
 after its imports, and the process's peak resident memory as the operating
-system counts it (`ru_maxrss`).
+system counts it (`ru_maxrss`); a phase that starts worker processes of its own
+(the reports' chart workers) reports the peak of them all together, sampled.
 """
 
+import contextlib
 import datetime as dt
 import os
 import resource
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
+
+import psutil
 
 
 @dataclass
@@ -50,17 +55,49 @@ def measure(
 
 
 def _in_child(fn: Callable[..., tuple[dict[str, float], dict]], *args: object) -> Measurement:
-    seconds, info = fn(*args)
-    # Linux reports ru_maxrss in KiB. The phase's own processes (the reports' chart workers)
-    # count too: the largest of them, once per worker that could run at the same time.
+    with _TreeMemory() as tree:
+        seconds, info = fn(*args)
+    # Linux reports ru_maxrss in KiB.
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    if workers:
-        from lapsit.report.drawing import cores
-
-        info = info | {"worker_peak_mib": round(workers, 1)}
-        peak += workers * cores()
+    if tree.workers_seen:  # the phase's own worker processes (the reports' chart workers)
+        info = info | {"with_workers_mib": round(tree.peak_mib, 1)}
+        peak = max(peak, tree.peak_mib)
     return Measurement(seconds=seconds, peak_mib=round(peak, 1), info=info)
+
+
+class _TreeMemory:
+    """The peak resident memory of this process and its children together, sampled.
+
+    A child's own `ru_maxrss` is no use: on Linux it starts from the parent's memory at
+    the fork that precedes the exec of a spawned process.
+    """
+
+    INTERVAL = 0.1
+
+    def __init__(self) -> None:
+        self.peak_mib = 0.0
+        self.workers_seen = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        me = psutil.Process()
+        while not self._stop.is_set():
+            total = me.memory_info().rss
+            for child in me.children(recursive=True):
+                with contextlib.suppress(psutil.Error):  # it may end while being read
+                    total += child.memory_info().rss
+                    self.workers_seen = True
+            self.peak_mib = max(self.peak_mib, total / 2**20)
+            self._stop.wait(self.INTERVAL)
+
+    def __enter__(self) -> "_TreeMemory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def _settings(data_dir: Path):
@@ -240,38 +277,24 @@ def report(data_dir: Path, kode_polda: str, tanggal: str) -> tuple[dict[str, flo
 def _one_report(settings, ref, kode_polda: str, day: dt.date):
     """One Polda report, timed: load the snapshot, build, render and write."""
     from lapsit.report import build, data, render
-    from lapsit.report.stage import polda_scope
 
     start = time.perf_counter()
     snap = data.load(settings.catalog.tables, kode_polda=kode_polda)
     loaded = time.perf_counter()
-    scope = polda_scope(ref, kode_polda)
-    stage = _stage(snap, ref, settings, scope, day)
-    rep = build.build_report(snap, ref, settings, scope, day, stage, dt.datetime.now(dt.UTC))
+    rep = build.build_polda_reports(snap, ref, settings, kode_polda, day, polda_only=True)[0]
     built = time.perf_counter()
-    render.write_report(rep, settings.catalog, pdf=False)  # the PDF: docs/performance.md
-    end = time.perf_counter()
-    seconds = {
+    render.write_report(rep, settings.catalog, pdf=False)  # the PDF: its own phase
+    return _steps(start, loaded, built, time.perf_counter()), snap
+
+
+def _steps(start: float, loaded: float, built: float, end: float) -> dict[str, float]:
+    """A report's time by step, from the clock read between them."""
+    return {
         "load_snapshot": loaded - start,
         "build": built - loaded,
         "render_write": end - built,
         "total": end - start,
     }
-    return seconds, snap
-
-
-def _stage(snap, ref, settings, scope, day):
-    """The stage in force for the Polda, as `build_polda_reports` picks it."""
-    import polars as pl
-
-    from lapsit.report.figures import Context
-    from lapsit.report.stage import stage_in_force
-
-    ctx = Context(snap, ref, scope, day, settings.batas_waktu)
-    declared = (
-        ctx.accepted().filter(pl.col("tanggal") == day).select("kode_pemilihan", "kode_tahapan")
-    )
-    return stage_in_force(ref, declared, day)
 
 
 def pdf(data_dir: Path, kode_polda: str, tanggal: str) -> tuple[dict[str, float], dict]:
@@ -315,14 +338,7 @@ def national(data_dir: Path, tanggal: str) -> tuple[dict[str, float], dict]:
     rollup = build_national(reports, now)
     built = time.perf_counter()
     render.write_national(rollup, settings.catalog, pdf=False)
-    end = time.perf_counter()
-    seconds = {
-        "load_snapshot": loaded - start,
-        "build": built - loaded,
-        "render_write": end - built,
-        "total": end - start,
-    }
-    return seconds, {"polda": len(reports)}
+    return _steps(start, loaded, built, time.perf_counter()), {"polda": len(reports)}
 
 
 def _reports(settings, ref, kode_polda: str, day: dt.date, *, polda_only: bool) -> int:

@@ -12,7 +12,7 @@ from lapsit.report import figures, tables
 from lapsit.report.anomalies import detect
 from lapsit.report.completeness import Completeness, completeness
 from lapsit.report.data import Snapshot
-from lapsit.report.drawing import Drawer, draw
+from lapsit.report.drawing import Drawer
 from lapsit.report.figures import Comparison, Context
 from lapsit.report.staffing import Staffing, staffing
 from lapsit.report.stage import Scope, Stage, polda_scope, stage_in_force
@@ -140,27 +140,6 @@ def polda_anomalies(snap: Snapshot, ref: Reference, settings: Settings, kode_pol
     return [a | {"nama_polres": names[a["kode_polres"]]} for a in found]
 
 
-def build_report(
-    snap: Snapshot,
-    ref: Reference,
-    settings: Settings,
-    scope: Scope,
-    tanggal: dt.date,
-    stage: Stage | None,
-    now: dt.datetime,
-    quality_warnings: list[str] | None = None,
-    anomalies: list[dict] | None = None,
-) -> Report:
-    """The report of one scope (a Polda or one of its Polres) for one date.
-
-    `anomalies`: the Polda's (`polda_anomalies`), computed here when not given.
-    """
-    report, chart_data = _without_charts(
-        snap, ref, settings, scope, tanggal, stage, now, quality_warnings, anomalies
-    )
-    return dataclasses.replace(report, grafik=draw(*chart_data))
-
-
 def _without_charts(
     snap: Snapshot,
     ref: Reference,
@@ -170,9 +149,13 @@ def _without_charts(
     stage: Stage | None,
     now: dt.datetime,
     quality_warnings: list[str] | None,
-    anomalies: list[dict] | None,
+    anomalies: list[dict],
 ) -> tuple[Report, tuple]:
-    """The report with no charts yet, and what its charts are drawn from (`drawing.draw`)."""
+    """The report of one scope (the Polda or one of its Polres) for one date, with no charts
+    yet, and what its charts are drawn from (`drawing.draw`).
+
+    `anomalies`: the Polda's (`polda_anomalies`).
+    """
     ctx = Context(snap, ref, scope, tanggal, settings.batas_waktu)
     # Nothing reported today is no data, not zero: then there is nothing to compare.
     reported = not _declared(ctx).is_empty()
@@ -181,8 +164,6 @@ def _without_charts(
     kelengkapan = completeness(ctx)
     trend = _trend(ctx, stage)
     stage_start = stage.mulai if stage else None
-    if anomalies is None:
-        anomalies = polda_anomalies(snap, ref, settings, scope.kode_polda, tanggal)
     report = Report(
         scope=scope,
         tanggal=tanggal,

@@ -86,7 +86,7 @@ def polda_row(report: Report) -> dict:
 
 
 def build_national(reports: list[Report], now: dt.datetime) -> National:
-    """The roll-up of the Polda reports of one date (each built by `build_report`)."""
+    """The roll-up of the Polda reports of one date (each by `build.build_polda_reports`)."""
     first = reports[0]
     return National(
         tanggal=first.tanggal,
