@@ -331,10 +331,7 @@ def national(data_dir: Path, tanggal: str) -> tuple[dict[str, float], dict]:
     start = time.perf_counter()
     snap = data.load(settings.catalog.tables)
     loaded = time.perf_counter()
-    reports = [
-        build.build_polda_reports(snap, ref, settings, p, day, now, polda_only=True)[0]
-        for p in ref.polda_codes()
-    ]
+    reports = build.build_reports(snap, ref, settings, ref.polda_codes(), day, now, polda_only=True)
     rollup = build_national(reports, now)
     built = time.perf_counter()
     render.write_national(rollup, settings.catalog, pdf=False)

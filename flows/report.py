@@ -73,10 +73,10 @@ def report_flow(
     now = now_utc()
     written: list[Path] = []
     if nasional:
-        reports = [
-            build_reports(snap, ref, settings, p, tanggal, now, peringatan_kualitas, True)[0]
-            for p in poldas
-        ]
+        # Every Polda's own report, their charts drawn while the next is built.
+        reports = build_reports(
+            snap, ref, settings, poldas, tanggal, now, peringatan_kualitas, True
+        )
         national = build_national(reports, now)
         written += _kept(write_national(national, settings.catalog), NATIONAL)
         _publish(
@@ -87,7 +87,7 @@ def report_flow(
         logger.info("Laporan situasi nasional %s: %d berkas", tanggal.isoformat(), len(written))
         return written
     for polda in poldas:
-        reports = build_reports(snap, ref, settings, polda, tanggal, now, peringatan_kualitas)
+        reports = build_reports(snap, ref, settings, [polda], tanggal, now, peringatan_kualitas)
         files = [p for r in reports for p in _kept(write_report(r, settings.catalog), r.scope.kode)]
         written += files
         _publish(

@@ -8,7 +8,7 @@ from lapsit.report import build, data, national, render
 load_snapshot = task(
     data.load, name="load_snapshot", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE
 )
-build_reports = task(build.build_polda_reports, name="build_reports", cache_policy=NO_CACHE)
+build_reports = task(build.build_reports, name="build_reports", cache_policy=NO_CACHE)
 build_national = task(national.build_national, name="build_national", cache_policy=NO_CACHE)
 write_report = task(
     render.write_report,

@@ -214,15 +214,36 @@ def build_polda_reports(
 ) -> list[Report]:
     """The Polda's report, then one per Polres (unless `polda_only`), all under the stage in
     force for the Polda."""
+    return build_reports(
+        snap, ref, settings, [kode_polda], tanggal, now, quality_warnings, polda_only
+    )
+
+
+def build_reports(
+    snap: Snapshot,
+    ref: Reference,
+    settings: Settings,
+    poldas: list[str],
+    tanggal: dt.date,
+    now: dt.datetime | None = None,
+    quality_warnings: list[str] | None = None,
+    polda_only: bool = False,
+) -> list[Report]:
+    """The reports of several Polda, in their order, as `build_polda_reports` makes each
+    one's (the national roll-up takes every Polda's own report: `polda_only`); their charts
+    are drawn while the next report is built (`lapsit.report.drawing`)."""
     now = now or dt.datetime.now(dt.UTC)
-    scope, stage = _polda_stage(snap, ref, settings, kode_polda, tanggal)
-    anomalies = polda_anomalies(snap, ref, settings, kode_polda, tanggal)
-    scopes = [scope] if polda_only else [scope, *(scope.only(kode) for kode in scope.codes)]
-    with Drawer(len(scopes)) as drawer:  # each report's charts drawn while the next is built
+    plans = []
+    for kode_polda in poldas:
+        scope, stage = _polda_stage(snap, ref, settings, kode_polda, tanggal)
+        anomalies = polda_anomalies(snap, ref, settings, kode_polda, tanggal)
+        scopes = [scope] if polda_only else [scope, *(scope.only(kode) for kode in scope.codes)]
+        plans += [(s, stage, anomalies) for s in scopes]
+    with Drawer(len(plans)) as drawer:
         built = []
-        for s in scopes:
+        for scope, stage, anomalies in plans:
             report, chart_data = _without_charts(
-                snap, ref, settings, s, tanggal, stage, now, quality_warnings, anomalies
+                snap, ref, settings, scope, tanggal, stage, now, quality_warnings, anomalies
             )
             built.append((report, chart_data, drawer.submit(*chart_data)))
         return [

@@ -86,7 +86,8 @@ def polda_row(report: Report) -> dict:
 
 
 def build_national(reports: list[Report], now: dt.datetime) -> National:
-    """The roll-up of the Polda reports of one date (each by `build.build_polda_reports`)."""
+    """The roll-up of the Polda reports of one date (each Polda's own report:
+    `build.build_reports` with `polda_only`)."""
     first = reports[0]
     return National(
         tanggal=first.tanggal,
