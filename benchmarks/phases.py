@@ -59,8 +59,8 @@ def _in_child(fn: Callable[..., tuple[dict[str, float], dict]], *args: object) -
         seconds, info = fn(*args)
     # Linux reports ru_maxrss in KiB.
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    if tree.workers_seen:  # the phase's own worker processes (the reports' chart workers)
-        info = info | {"with_workers_mib": round(tree.peak_mib, 1)}
+    if tree.children_seen:  # processes of the phase's own (the reports' chart workers)
+        info = info | {"with_children_mib": round(tree.peak_mib, 1)}
         peak = max(peak, tree.peak_mib)
     return Measurement(seconds=seconds, peak_mib=round(peak, 1), info=info)
 
@@ -76,19 +76,20 @@ class _TreeMemory:
 
     def __init__(self) -> None:
         self.peak_mib = 0.0
-        self.workers_seen = False
+        self.children_seen = False
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self) -> None:
         me = psutil.Process()
         while not self._stop.is_set():
-            total = me.memory_info().rss
-            for child in me.children(recursive=True):
-                with contextlib.suppress(psutil.Error):  # it may end while being read
-                    total += child.memory_info().rss
-                    self.workers_seen = True
-            self.peak_mib = max(self.peak_mib, total / 2**20)
+            with contextlib.suppress(psutil.Error):  # a child may end while being read
+                total = me.memory_info().rss
+                for child in me.children(recursive=True):
+                    with contextlib.suppress(psutil.Error):
+                        total += child.memory_info().rss
+                        self.children_seen = True
+                self.peak_mib = max(self.peak_mib, total / 2**20)
             self._stop.wait(self.INTERVAL)
 
     def __enter__(self) -> "_TreeMemory":

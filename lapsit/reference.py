@@ -235,25 +235,29 @@ def _signature(reference_dir: Path) -> tuple:
                  reference_dir / POLA_FILE, SHIPPED_REFERENCE / POLA_FILE):  # fmt: skip
         try:
             found.append(hashlib.sha256(path.read_bytes()).digest())
-        except OSError:
+        except FileNotFoundError:
             found.append(None)
+        except OSError:  # there but unreadable: the check names it
+            found.append(UNREADABLE)
     return tuple(found)
 
 
 FRAMES = ("polres", "tahapan", "kecamatan", "pola")
+UNREADABLE = b"unreadable"
 
 
 @functools.lru_cache(maxsize=16)
 def _load_reference(reference_dir: Path, signature: tuple) -> Reference:
     """The reference of a folder whose files have this signature (an error is not kept)."""
-    if None in signature[:2]:  # a missing file: checked, to name it
+    if None in signature[:2] or UNREADABLE in signature:  # checked, to say what is wrong
         return _checked(reference_dir)
     entry = reference_cache.key(signature)
-    kept = reference_cache.read(entry)
-    if kept is not None and set(kept[0]) == set(FRAMES):
+    kept = reference_cache.read(entry, FRAMES)
+    if kept is not None:
         return Reference(**kept[0], peringatan=kept[1])
     ref = _checked(reference_dir)
-    reference_cache.write(entry, {name: getattr(ref, name) for name in FRAMES}, ref.peringatan)
+    if _signature(reference_dir) == signature:  # not kept if a file changed meanwhile
+        reference_cache.write(entry, {name: getattr(ref, name) for name in FRAMES}, ref.peringatan)
     return ref
 
 

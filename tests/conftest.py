@@ -10,6 +10,14 @@ from lapsit.reference import Reference, load_reference
 from lapsit.settings import Settings
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_reference_cache(tmp_path_factory):
+    """The tests keep reference checks in a folder of their own, not the user's cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LAPSIT_CACHE_DIR", str(tmp_path_factory.mktemp("lapsit-cache")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def ref() -> Reference:
     return load_reference(SHIPPED_REFERENCE)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from lapsit import reference
 from lapsit.catalog import SHIPPED_REFERENCE
 from lapsit.errors import ReferenceDataError
 from lapsit.reference import load_reference
@@ -167,6 +168,7 @@ def test_the_reference_is_checked_once_until_a_file_changes(broken):
 LOAD_IN_A_NEW_PROCESS = """
 import sys
 from pathlib import Path
+from lapsit import reference
 from lapsit.reference import load_reference
 ref = load_reference(Path(sys.argv[1]))
 loaded = sorted(m for m in ("pandera", "pandas", "lokal") if m in sys.modules)
@@ -204,3 +206,31 @@ def test_a_passed_check_is_kept_for_the_next_process_and_no_longer(broken, tmp_p
     (entry / "kecamatan.arrow").write_bytes(b"not arrow")  # a damaged entry: checked again
     assert load().stdout.split() == ["209", "10", "1", "lokal", "pandas", "pandera"]
     assert load().stdout.split() == ["209", "10", "1"]  # and kept anew
+
+
+def test_a_check_whose_files_changed_meanwhile_is_not_kept(broken, tmp_path, monkeypatch):
+    """Kept under the bytes it was asked about, a check of newer bytes would outlive them."""
+    monkeypatch.setenv("LAPSIT_CACHE_DIR", str(tmp_path / "cache"))
+    checked = reference._checked
+
+    def edited_while_checking(folder):
+        ref = checked(folder)
+        path = folder / "tahapan.csv"
+        path.write_text(path.read_text().replace("Masa tenang", "Masa Tenang"))
+        return ref
+
+    monkeypatch.setattr(reference, "_checked", edited_while_checking)
+    load_reference(broken)
+    assert not (tmp_path / "cache" / "referensi").exists()
+    monkeypatch.setattr(reference, "_checked", checked)
+    load_reference(broken)  # the files hold still now: kept
+    assert len(list((tmp_path / "cache" / "referensi").iterdir())) == 1
+
+
+def test_an_unreadable_pattern_file_is_an_error_not_the_shipped_one(broken, tmp_path, monkeypatch):
+    monkeypatch.setenv("LAPSIT_CACHE_DIR", str(tmp_path / "cache"))
+    (broken / "pola_pengamanan.csv").unlink()
+    load_reference(broken)  # kept: this folder uses the shipped patterns
+    (broken / "pola_pengamanan.csv").mkdir()  # there, but not a file to read
+    with pytest.raises(ReferenceDataError, match=r"pola_pengamanan\.csv tidak dapat dibaca"):
+        load_reference(broken)

@@ -2,11 +2,13 @@
 
 Drawing a report's two charts with matplotlib takes about as long as computing
 the rest of it, and holds the GIL. A Polda with many Polres (38 in Jawa Timur)
-has its charts drawn by a pool of worker processes, one per core, while this
-process goes on with the next report's figures; a small Polda draws them here,
-since a worker's start (a fresh interpreter importing matplotlib and Babel,
-about a second) would cost more than it saves. The charts are the same either
-way: the same data gives byte-identical SVG (`lapsit.report.charts`).
+has its charts drawn by a pool of worker processes (one per core, at most
+three) while this process goes on with the next report's figures; a small Polda
+draws them here, since a worker's start (a fresh interpreter importing
+matplotlib and Babel, about a second; more when the main module is Prefect's
+engine, which spawn imports again) would cost more than it saves. The charts
+are the same either way: the same data gives byte-identical SVG
+(`lapsit.report.charts`); a worker that dies costs time, not charts.
 """
 
 import datetime as dt
@@ -20,6 +22,9 @@ from lapsit.report import charts
 
 # From this many reports on, the workers' start is paid back (a report's charts: ~0.13 s).
 POOL_FROM = 16
+# One report is assembled at a time, and drawing its charts takes about as long: more
+# workers than this would wait, each having paid its start.
+MAX_WORKERS = 3
 
 
 def draw(trend: list[dict], stage_start: dt.date | None, expected: int) -> dict[str, str]:
@@ -45,7 +50,7 @@ class Drawer:
     them and more than one core, else here, at once. Use as a context manager."""
 
     def __init__(self, reports: int) -> None:
-        workers = min(cores(), reports)
+        workers = min(cores(), reports, MAX_WORKERS)
         self._pool = None
         if reports >= POOL_FROM and workers > 1:
             # spawn, not fork: this process runs Polars and deltalake threads.
@@ -57,20 +62,27 @@ class Drawer:
         return self._pool is not None
 
     def submit(self, trend: list[dict], stage_start: dt.date | None, expected: int) -> Future:
-        """The charts of one report, as a future (already done when drawn here)."""
+        """The charts of one report, as a future (already done when drawn here).
+
+        A pool whose worker died takes no more work: the rest are drawn here.
+        """
         if self._pool is not None:
-            return self._pool.submit(draw, trend, stage_start, expected)
+            try:
+                return self._pool.submit(draw, trend, stage_start, expected)
+            except BrokenProcessPool:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
         done: Future = Future()
         done.set_result(draw(trend, stage_start, expected))
         return done
 
     @staticmethod
     def result(
-        charts: Future, trend: list[dict], stage_start: dt.date | None, expected: int
+        drawn: Future, trend: list[dict], stage_start: dt.date | None, expected: int
     ) -> dict:
         """A submitted report's charts; drawn here if its worker died (the same SVG)."""
         try:
-            return charts.result()
+            return drawn.result()
         except BrokenProcessPool:
             return draw(trend, stage_start, expected)
 

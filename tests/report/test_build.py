@@ -1,6 +1,7 @@
 """The situation report: figures checked against the test's own inputs, through real HTML."""
 
 import datetime as dt
+import multiprocessing
 import re
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
@@ -442,6 +443,24 @@ def test_charts_drawn_in_worker_processes_are_the_ones_drawn_here(season, ref, m
     assert sum(bool(r.grafik) for r in pooled) >= 3  # the Polda's and those who reported
     assert [r.grafik for r in pooled] == [r.grafik for r in here]
     assert [render_html(a) for a in pooled] == [render_html(b) for b in here]
+
+
+def test_a_worker_killed_mid_polda_costs_time_not_charts(season, monkeypatch):
+    here = season["reports"][D2]
+    monkeypatch.setattr(drawing, "POOL_FROM", 2)
+    monkeypatch.setattr(drawing, "cores", lambda: 2)
+    data = [(r.tren, r.tahapan.mulai if r.tahapan else None, r.jumlah_polres) for r in here]
+    with drawing.Drawer(len(here)) as drawer:
+        assert drawer.result(drawer.submit(*data[0]), *data[0]) == here[0].grafik
+        for worker in multiprocessing.active_children():  # the pool's workers
+            worker.kill()
+        # Submitted before the pool knew: the worker's death surfaces in the result.
+        drawn = [drawer.result(drawer.submit(*data[1]), *data[1])]
+        # Submitted after: the broken pool is let go, and the rest are drawn here.
+        futures = [drawer.submit(*d) for d in data[2:]]
+        assert not drawer.in_workers
+        drawn += [drawer.result(f, *d) for f, d in zip(futures, data[2:], strict=True)]
+    assert drawn == [r.grafik for r in here[1:]]
 
 
 def test_charts_are_drawn_here_when_a_worker_dies(polda):
