@@ -245,8 +245,5 @@ def build_reports(
             report, chart_data = _without_charts(
                 snap, ref, settings, scope, tanggal, stage, now, quality_warnings, anomalies
             )
-            built.append((report, chart_data, drawer.submit(*chart_data)))
-        return [
-            dataclasses.replace(report, grafik=drawer.result(charts, *chart_data))
-            for report, chart_data, charts in built
-        ]
+            built.append((report, drawer.submit(*chart_data)))
+        return [dataclasses.replace(report, grafik=charts()) for report, charts in built]

@@ -12,8 +12,10 @@ are the same either way: the same data gives byte-identical SVG
 """
 
 import datetime as dt
+import functools
 import multiprocessing
 import os
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
@@ -45,6 +47,16 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def collect(
+    future: Future, trend: list[dict], stage_start: dt.date | None, expected: int
+) -> dict[str, str]:
+    """Charts submitted to a worker; drawn here if the worker died (the same SVG)."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return draw(trend, stage_start, expected)
+
+
 class Drawer:
     """Draws the charts of `reports` reports: in worker processes when there are enough of
     them and more than one core, else here, at once. Use as a context manager."""
@@ -61,30 +73,23 @@ class Drawer:
     def in_workers(self) -> bool:
         return self._pool is not None
 
-    def submit(self, trend: list[dict], stage_start: dt.date | None, expected: int) -> Future:
-        """The charts of one report, as a future (already done when drawn here).
-
-        A pool whose worker died takes no more work: the rest are drawn here.
+    def submit(
+        self, trend: list[dict], stage_start: dt.date | None, expected: int
+    ) -> Callable[[], dict[str, str]]:
+        """The charts of one report, collected by calling what this returns (drawn here,
+        at once, without a pool). A pool whose worker died takes no more work: the rest
+        are drawn here.
         """
         if self._pool is not None:
             try:
-                return self._pool.submit(draw, trend, stage_start, expected)
+                future = self._pool.submit(draw, trend, stage_start, expected)
             except BrokenProcessPool:
                 self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = None
-        done: Future = Future()
-        done.set_result(draw(trend, stage_start, expected))
-        return done
-
-    @staticmethod
-    def result(
-        drawn: Future, trend: list[dict], stage_start: dt.date | None, expected: int
-    ) -> dict:
-        """A submitted report's charts; drawn here if its worker died (the same SVG)."""
-        try:
-            return drawn.result()
-        except BrokenProcessPool:
-            return draw(trend, stage_start, expected)
+            else:
+                return functools.partial(collect, future, trend, stage_start, expected)
+        drawn = draw(trend, stage_start, expected)
+        return lambda: drawn
 
     def __enter__(self) -> "Drawer":
         return self

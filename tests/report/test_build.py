@@ -451,15 +451,15 @@ def test_a_worker_killed_mid_polda_costs_time_not_charts(season, monkeypatch):
     monkeypatch.setattr(drawing, "cores", lambda: 2)
     data = [(r.tren, r.tahapan.mulai if r.tahapan else None, r.jumlah_polres) for r in here]
     with drawing.Drawer(len(here)) as drawer:
-        assert drawer.result(drawer.submit(*data[0]), *data[0]) == here[0].grafik
+        assert drawer.submit(*data[0])() == here[0].grafik
         for worker in multiprocessing.active_children():  # the pool's workers
             worker.kill()
         # Submitted before the pool knew: the worker's death surfaces in the result.
-        drawn = [drawer.result(drawer.submit(*data[1]), *data[1])]
+        drawn = [drawer.submit(*data[1])()]
         # Submitted after: the broken pool is let go, and the rest are drawn here.
-        futures = [drawer.submit(*d) for d in data[2:]]
+        pending = [drawer.submit(*d) for d in data[2:]]
         assert not drawer.in_workers
-        drawn += [drawer.result(f, *d) for f, d in zip(futures, data[2:], strict=True)]
+        drawn += [charts() for charts in pending]
     assert drawn == [r.grafik for r in here[1:]]
 
 
@@ -467,4 +467,4 @@ def test_charts_are_drawn_here_when_a_worker_dies(polda):
     trend, start = polda.tren, polda.tahapan.mulai
     died: Future = Future()
     died.set_exception(BrokenProcessPool("worker killed"))
-    assert drawing.Drawer.result(died, trend, start, polda.jumlah_polres) == polda.grafik
+    assert drawing.collect(died, trend, start, polda.jumlah_polres) == polda.grafik
