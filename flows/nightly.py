@@ -16,9 +16,9 @@ from flows.quality import quality_flow
 from flows.report import report_flow
 from lapsit.catalog import NATIONAL
 from lapsit.clock import local_time, now_utc, today_in
-from lapsit.galat import mask_nrp
 from lapsit.ingest.records import IngestSummary
 from lapsit.ingest.verdicts import counts_message, state_name
+from lapsit.privacy import mask_nrp
 from lapsit.quality.result import BARU, QualityResult
 from lapsit.reference import Reference, require_polda
 from lapsit.report.national import ZONA_NASIONAL

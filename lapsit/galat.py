@@ -2,19 +2,17 @@
 
 A Galat is made from its rule's declaration (`schemas/rules/`): severity and
 message come from there. Everything that leaves lapsit passes through
-`mask_nrp`: an NRP is never shown whole.
+`lapsit.privacy.mask_nrp`: an NRP is never shown whole.
 """
 
-import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from lapsit.privacy import hide_nrp, mask_nrp
 from schemas.rules import ERROR, RULES, WARNING, where_words
 from schemas.sections import SECTIONS
 
-__all__ = ["ERROR", "WARNING", "Galat", "describe", "make", "mask_nrp", "sort_key"]
-
-NRP_LIKE = re.compile(r"\d{8,}")
+__all__ = ["ERROR", "WARNING", "Galat", "describe", "make", "sort_key"]
 
 
 @dataclass(frozen=True)
@@ -31,13 +29,6 @@ class Galat:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def mask_nrp(text: str | None) -> str | None:
-    """Hide all but the last three digits of anything that looks like an NRP."""
-    if text is None:
-        return None
-    return NRP_LIKE.sub(lambda m: "*" * (len(m.group()) - 3) + m.group()[-3:], text)
 
 
 def _shown(text: str | None) -> str | None:
@@ -67,8 +58,8 @@ def make(
     # Anything shaped like an NRP is masked, whatever column (or sheet name) it was typed in.
     shown = _shown(None if value is None else str(value))
     if column == "nrp" and shown:
-        # A mistyped NRP (7 or 9 digits) still identifies an officer: show its last 3 only.
-        shown = "*" * max(len(shown) - 3, 0) + shown[-3:]
+        # Whatever was typed as an NRP (7 or 9 digits, or 8 that read as a date) is hidden.
+        shown = hide_nrp(shown)
     sheet, column, hint = _shown(sheet), _shown(column), _shown(hint) or ""
     message = declared.message.format(
         value=shown, column=column, hint=hint, **where_words(fmt), **extra

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from flows.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, iso_date, print_galat, settings_of
+from lapsit.privacy import mask_nrp
 from lapsit.reference import load_reference
 
 
@@ -17,7 +18,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     settings = settings_of(args)
     path = Path(args.file)
     if not path.is_file():
-        print(f"Berkas {path} tidak ditemukan.", file=sys.stderr)
+        print(mask_nrp(f"Berkas {path} tidak ditemukan."), file=sys.stderr)
         return EXIT_USAGE
     ref = load_reference(settings.catalog.reference_dir)
     polres = args.polres or path.resolve().parent.name
@@ -36,9 +37,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         print_galat(result.errors, path.suffix.lower().lstrip("."))
         verdict = "SAH" if result.accepted else "TIDAK SAH"
-        print(
-            f"{path.name}: {verdict} ({result.n_errors} kesalahan, {result.n_warnings} peringatan)"
-        )
+        counts = f"{result.n_errors} kesalahan, {result.n_warnings} peringatan"
+        print(mask_nrp(f"{path.name}: {verdict} ({counts})"))
     return EXIT_OK if result.accepted else EXIT_INVALID
 
 

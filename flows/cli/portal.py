@@ -27,7 +27,7 @@ def cmd_portal(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
 
-    from lapsit.portal.app import create_app
+    from lapsit.portal.app import create_app, exposure_warning
 
     # The reader's detail on unreadable files (never shown to an operator) goes to this log.
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
@@ -35,6 +35,8 @@ def cmd_portal(args: argparse.Namespace) -> int:
     app = create_app(settings, load_reference(settings.catalog.reference_dir))
     print(f"Portal lapsit berjalan di http://{args.host}:{args.port}/ (hentikan dengan Ctrl+C)")
     print(f"Folder data: {settings.data_dir}")
+    if warning := exposure_warning(args.host, settings):
+        print(warning, file=sys.stderr)
     # Proxy headers are applied by the app itself, only from LAPSIT_PORTAL_PROXY.
     uvicorn.run(
         app, host=args.host, port=args.port, proxy_headers=False, log_level="warning",

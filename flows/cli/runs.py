@@ -18,6 +18,7 @@ from flows.cli.common import (
     whole_number,
 )
 from lapsit.errors import UsageError
+from lapsit.privacy import mask_nrp
 from lapsit.reference import load_reference, require_polda
 from lapsit.settings import Settings
 
@@ -63,7 +64,8 @@ def _print_summary(summary) -> None:
     Console().print(table)
     rejected = [o for o in summary.outcomes if o.status == "ditolak"]
     for o in rejected:  # one line per rejected file; its errors are in its error report
-        print(f"Ditolak: {o.delivery.rel} ({len(o.errors)} masalah) -> {o.error_report}")
+        line = f"Ditolak: {o.delivery.rel} ({len(o.errors)} masalah) -> {o.error_report}"
+        print(mask_nrp(line, o.delivery.received.date()))
 
 
 def _runner(args: argparse.Namespace) -> dict[str, str | None]:

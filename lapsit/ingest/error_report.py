@@ -6,8 +6,9 @@ from pathlib import Path
 
 from lapsit.catalog import Catalog
 from lapsit.clock import local_stamp
-from lapsit.galat import ERROR, WARNING, Galat, mask_nrp
+from lapsit.galat import ERROR, WARNING, Galat
 from lapsit.ingest.records import Outcome
+from lapsit.privacy import mask_nrp
 from lapsit.reference import Reference
 from lapsit.templating import render
 
@@ -33,9 +34,11 @@ def context(
 
     `json_file`: the error objects locate keys and objects, not sheets and rows.
     """
+    day = received.date() if received else None
     return {
-        "file": mask_nrp(file_name),  # an NRP typed in a file name is not shown whole either
-        "polres": mask_nrp(nama_polres),
+        # An NRP typed in a file name is not shown whole either; a date near `received` is.
+        "file": mask_nrp(file_name, day),
+        "polres": nama_polres,
         "status": STATUS_LABEL.get(status, status.upper()),
         "received": local_stamp(received, zone) if received else None,
         "json_file": json_file,
@@ -60,7 +63,11 @@ def write_error_report(outcome: Outcome, catalog: Catalog, ref: Reference) -> Pa
     folder = catalog.error_reports(d.inbox)
     folder.mkdir(parents=True, exist_ok=True)
     # The file's own name (as stored, NRP masked, cut to fit a file name's 255 bytes).
-    name = mask_nrp(Path(d.rel).name).encode("utf-8")[:160].decode("utf-8", "ignore")
+    name = (
+        mask_nrp(Path(d.rel).name, d.received.date())
+        .encode("utf-8")[:160]
+        .decode("utf-8", "ignore")
+    )
     stem = f"{name}.{d.sha256[:8]}"
     (folder / f"{stem}.html").write_text(render("galat.html.j2", **ctx), encoding="utf-8")
     (folder / f"{stem}.json").write_text(

@@ -16,8 +16,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from lapsit.clock import local_time
-from lapsit.galat import ERROR, Galat, describe, mask_nrp, sort_key
+from lapsit.galat import ERROR, Galat, describe, sort_key
 from lapsit.ingest.records import Outcome
+from lapsit.privacy import mask_nrp
 from lapsit.reference import Reference
 from schemas.choices import DIGANTIKAN, DITERIMA, DITOLAK, DUPLIKAT
 
@@ -44,6 +45,7 @@ class Verdict:
     status: str
     errors: tuple[Galat, ...]
     error_report: str | None  # relative to the data dir
+    received: dt.date | None = None  # the day it was received: 8 digits near it are a date
 
     @property
     def n_errors(self) -> int:
@@ -58,14 +60,16 @@ class Verdict:
 def verdict(outcome: Outcome) -> Verdict:
     """The verdict of one outcome of an ingest run."""
     d = outcome.delivery
+    day = d.received.date()
     return Verdict(
         kode_polres=d.inbox,
-        berkas=mask_nrp(d.rel.removeprefix(f"{d.inbox}/")),
-        path=mask_nrp(d.rel),
+        berkas=mask_nrp(d.rel.removeprefix(f"{d.inbox}/"), day),
+        path=mask_nrp(d.rel, day),
         id_submisi=d.sha256,
         status=outcome.status,
         errors=tuple(outcome.errors),
         error_report=outcome.error_report,
+        received=day,
     )
 
 
@@ -85,7 +89,7 @@ def rejection_message(v: Verdict, data_dir: Path) -> str:
         lines.append(f"... dan {more} kesalahan lain.")
     if v.error_report:
         lines.append(f"Laporan galat lengkap: {_report_path(v, data_dir)}")
-    return mask_nrp("\n".join(lines))
+    return mask_nrp("\n".join(lines), v.received)
 
 
 def counts_message(totals: Counter) -> str:

@@ -1,14 +1,22 @@
-"""Portal accounts: Polres operators and Polda staff, passwords as argon2id hashes, sign-in throttled.
+"""Portal accounts: Polres operators and Polda staff, passwords as argon2id hashes, sign-in
+throttled, one session row per sign-in.
 
 argon2-cffi (maintained, the winner of the Password Hashing Competition) makes each hash
 with its own random salt and slow, memory-hard parameters; nothing else about a password
 is stored. Sign-in is throttled per account AND address (SPEC §7): 10 failures within 15
 minutes from one address refuse that account from that address for 15 minutes, while
 the right password from any other address still signs in, so nobody can lock an
-operator out from elsewhere just before the deadline.
+operator out from elsewhere just before the deadline. Each attempt is counted as a
+failure *before* its password is checked, in the same transaction as the check of the
+lock and serialized with every other attempt on that name and address, so ten attempts
+arriving at once are ten (SPEC §7 v3); a right password then takes its count back.
+
+A session (SPEC §7 v3) is a row of `sesi`; the signed cookie carries only its id. *keluar*
+ends that row; a new password or the account's removal ends all the account's rows.
 """
 
 import datetime as dt
+import hashlib
 import re
 import secrets
 from dataclasses import dataclass
@@ -20,7 +28,7 @@ from sqlalchemy.engine import Engine
 
 from lapsit.errors import UsageError
 from lapsit.portal import audit
-from lapsit.portal.db import akun, gagal_masuk, now, utc
+from lapsit.portal.db import akun, gagal_masuk, now, sesi, utc
 from lapsit.reference import Reference
 
 OPERATOR, STAFF = "polres", "polda"
@@ -29,6 +37,7 @@ WINDOW = dt.timedelta(minutes=15)
 LOCKED_FOR = dt.timedelta(minutes=15)
 NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 10
+SESSIONS_KEPT = dt.timedelta(days=7)  # rows of sessions older than this are removed
 
 # Argon2id with OWASP's minimum parameters (19 MiB, 2 passes, 1 lane): every API request
 # checks a password (HTTP Basic), and argon2-cffi's default (64 MiB, 3 passes, 4 lanes)
@@ -48,7 +57,6 @@ class Account:
     peran: str
     kode_polres: str | None
     kode_polda: str
-    versi_sandi: int
 
     @property
     def is_staff(self) -> bool:
@@ -72,7 +80,7 @@ class Throttled(Exception):
 
 
 def _account(row) -> Account:
-    return Account(row.id, row.nama, row.peran, row.kode_polres, row.kode_polda, row.versi_sandi)
+    return Account(row.id, row.nama, row.peran, row.kode_polres, row.kode_polda)
 
 
 def new_password() -> str:
@@ -126,7 +134,7 @@ def add_account(
             raise UsageError(f"Akun '{nama}' sudah ada.")
         new_id = conn.execute(akun.insert().values(values)).inserted_primary_key[0]
         audit.record(conn, "akun_tambah", nama, peran=peran, kode_polres=kode_polres)
-    return Account(new_id, nama, peran, kode_polres, kode_polda, 1)
+    return Account(new_id, nama, peran, kode_polres, kode_polda)
 
 
 def list_accounts(engine: Engine) -> list[dict]:
@@ -137,36 +145,86 @@ def list_accounts(engine: Engine) -> list[dict]:
     return [dict(r) | {"dibuat_pada": utc(r["dibuat_pada"])} for r in rows]
 
 
+def _end_sessions(conn, account_id: int) -> int:
+    """End every open session of an account; how many were open."""
+    return conn.execute(
+        sesi.update()
+        .where(sesi.c.akun_id == account_id, sesi.c.berakhir_pada.is_(None))
+        .values(berakhir_pada=now())
+    ).rowcount
+
+
+def _account_id(conn, nama: str) -> int:
+    found = conn.execute(sa.select(akun.c.id).where(akun.c.nama == nama)).scalar()
+    if found is None:
+        raise UsageError(f"Akun '{nama}' tidak ada.")
+    return found
+
+
 def remove_account(engine: Engine, nama: str) -> None:
-    """Remove an account; its audit entries stay (they name it as text)."""
+    """Remove an account and end its sessions; its audit entries stay (they name it as text)."""
     with engine.begin() as conn:
-        if not conn.execute(akun.delete().where(akun.c.nama == nama)).rowcount:
-            raise UsageError(f"Akun '{nama}' tidak ada.")
+        account_id = _account_id(conn, nama)
+        _end_sessions(conn, account_id)
+        conn.execute(akun.delete().where(akun.c.id == account_id))
         audit.record(conn, "akun_hapus", nama)
 
 
 def set_password(engine: Engine, nama: str, password: str) -> None:
-    """Give an account a new password; its sessions made before end."""
+    """Give an account a new password; all its sessions end."""
     hashed = _hasher.hash(check_password(password))
     with engine.begin() as conn:
-        changed = conn.execute(
+        account_id = _account_id(conn, nama)
+        conn.execute(
             akun.update()
-            .where(akun.c.nama == nama)
+            .where(akun.c.id == account_id)
             .values(sandi=hashed, versi_sandi=akun.c.versi_sandi + 1)
-        ).rowcount
-        if not changed:
-            raise UsageError(f"Akun '{nama}' tidak ada.")
+        )
+        _end_sessions(conn, account_id)
         audit.record(conn, "akun_sandi", nama)
 
 
-def account_by_id(engine: Engine, account_id: int) -> Account | None:
+def start_session(engine: Engine, account: Account) -> str:
+    """A new session of the account (a sign-in): its id, for the cookie.
+
+    Sessions that ended or expired more than a week ago are removed on the way.
+    """
+    session_id = secrets.token_urlsafe(32)
+    at = now()
+    with engine.begin() as conn:
+        conn.execute(sesi.insert().values(id=session_id, akun_id=account.id, dibuat_pada=at))
+        conn.execute(sesi.delete().where(sesi.c.dibuat_pada < at - SESSIONS_KEPT))
+    return session_id
+
+
+def end_session(engine: Engine, session_id: str) -> None:
+    """*keluar*: this session ends, wherever its cookie is copied to."""
+    with engine.begin() as conn:
+        conn.execute(
+            sesi.update()
+            .where(sesi.c.id == session_id, sesi.c.berakhir_pada.is_(None))
+            .values(berakhir_pada=now())
+        )
+
+
+def session_account(engine: Engine, session_id: str, lifetime: dt.timedelta) -> Account | None:
+    """The account of an open session younger than `lifetime`; None for any other id."""
     with engine.connect() as conn:
-        row = conn.execute(sa.select(akun).where(akun.c.id == account_id)).first()
+        row = conn.execute(
+            sa.select(akun)
+            .join(sesi, sesi.c.akun_id == akun.c.id)
+            .where(
+                sesi.c.id == session_id,
+                sesi.c.berakhir_pada.is_(None),
+                sesi.c.dibuat_pada > now() - lifetime,
+            )
+        ).first()
     return _account(row) if row else None
 
 
-def _locked(conn, nama: str, alamat: str, at: dt.datetime) -> bool:
-    """Whether some failure made 10 within 15 minutes less than 15 minutes ago."""
+def _locked(conn, nama: str, alamat: str, at: dt.datetime, besides: int) -> bool:
+    """Whether some failure (other than row `besides`) made 10 within 15 minutes less than
+    15 minutes ago."""
     since = at - WINDOW - LOCKED_FOR
     times = [
         utc(t)
@@ -176,6 +234,7 @@ def _locked(conn, nama: str, alamat: str, at: dt.datetime) -> bool:
                 gagal_masuk.c.nama == nama,
                 gagal_masuk.c.alamat == alamat,
                 gagal_masuk.c.waktu > since,
+                gagal_masuk.c.id != besides,
             )
             .order_by(gagal_masuk.c.waktu)
         )
@@ -187,31 +246,61 @@ def _locked(conn, nama: str, alamat: str, at: dt.datetime) -> bool:
     return False
 
 
+def _serialize(conn, nama: str, alamat: str) -> None:
+    """Make this transaction the only one deciding about (nama, alamat) until it ends.
+
+    PostgreSQL: a transaction-level advisory lock on the pair. SQLite: the caller's first
+    statement is a write, which takes the database's write lock for the transaction (a
+    deferred transaction's snapshot then starts at the newest commit).
+    """
+    if conn.dialect.name == "postgresql":
+        digest = hashlib.sha256(f"{nama}\0{alamat}".encode()).digest()
+        key = int.from_bytes(digest[:8], "big", signed=True)
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+
+
+def _count_attempt(engine: Engine, nama: str, alamat: str, at: dt.datetime) -> int:
+    """Record an attempt as a failure, unless the pair is refused (Throttled); its row id.
+
+    The check and the record are one step: serialized per pair, the attempt is written
+    first and the earlier ones counted after it, so attempts arriving together are
+    counted one after the other and the eleventh is refused.
+    """
+    with engine.begin() as conn:
+        _serialize(conn, nama, alamat)
+        attempt = conn.execute(
+            gagal_masuk.insert().values(nama=nama, alamat=alamat, waktu=at)
+        ).inserted_primary_key[0]
+        if _locked(conn, nama, alamat, at, besides=attempt):
+            # Attempts while refused are not counted: the refusal ends 15 minutes after
+            # the failure that caused it.
+            conn.execute(gagal_masuk.delete().where(gagal_masuk.c.id == attempt))
+            raise Throttled
+        # Failures older than any refusal they could still make are of no use.
+        conn.execute(gagal_masuk.delete().where(gagal_masuk.c.waktu < at - 2 * WINDOW))
+    return attempt
+
+
 def authenticate(engine: Engine, nama: str, password: str, alamat: str) -> Account | None:
     """The account when the password is right; None when not; Throttled while refused.
 
     A failure is counted for (name, address), whether or not the account exists; a
-    success from that address clears them. Attempts while refused are not counted, so
-    the refusal ends 15 minutes after the failure that caused it.
+    success from that address clears them.
     """
     nama = nama[:64]
     alamat = alamat[:64]
     at = now()
+    _count_attempt(engine, nama, alamat, at)
     with engine.connect() as conn:
-        if _locked(conn, nama, alamat, at):
-            raise Throttled
         row = conn.execute(sa.select(akun).where(akun.c.nama == nama)).first()
     try:
         _hasher.verify(row.sandi if row else _DUMMY, password)
         ok = row is not None
     except (VerificationError, InvalidHashError):
         ok = False
+    if not ok:
+        return None
     with engine.begin() as conn:
-        if not ok:
-            conn.execute(gagal_masuk.insert().values(nama=nama, alamat=alamat, waktu=at))
-            # Failures older than any refusal they could still make are of no use.
-            conn.execute(gagal_masuk.delete().where(gagal_masuk.c.waktu < at - 2 * WINDOW))
-            return None
         conn.execute(
             gagal_masuk.delete().where(gagal_masuk.c.nama == nama, gagal_masuk.c.alamat == alamat)
         )

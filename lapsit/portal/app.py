@@ -9,6 +9,7 @@ framed or from loading anything from elsewhere.
 
 import datetime as dt
 import http
+import ipaddress
 import logging
 import os
 import secrets
@@ -123,6 +124,71 @@ class PageHeaders:
         await self.app(scope, receive, send_wrapper)
 
 
+def _trusted(address: str, proxies: list[str]) -> bool:
+    """Whether a client address is one of the configured proxies (addresses or networks)."""
+    if "*" in proxies:
+        return True
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address in proxies
+    for entry in proxies:
+        try:
+            if ip in ipaddress.ip_network(entry, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+class UntrustedForwarding:
+    """Log, once per process and address, a request that names a client (X-Forwarded-For)
+    from an address that is not a configured proxy (SPEC §7 v3): the header is ignored, so
+    behind an unconfigured reverse proxy every client is the proxy, and one stranger's ten
+    wrong passwords would refuse an account to everyone."""
+
+    REMEMBERED = 1024  # addresses already warned of, at most
+
+    def __init__(self, app: ASGIApp, proxies: list[str]) -> None:
+        self.app = app
+        self.proxies = proxies
+        self.warned: set[str] = set()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            client = (scope.get("client") or ("-", 0))[0]
+            forwarded = any(name.lower() == b"x-forwarded-for" for name, _ in scope["headers"])
+            if forwarded and client not in self.warned and not _trusted(client, self.proxies):
+                if len(self.warned) < self.REMEMBERED:
+                    self.warned.add(client)
+                log.warning(
+                    "Permintaan dari %s membawa X-Forwarded-For, tetapi %s bukan proxy "
+                    "terpercaya (LAPSIT_PORTAL_PROXY): kepala itu diabaikan. Di belakang "
+                    "reverse proxy, isi LAPSIT_PORTAL_PROXY dengan alamat proxy itu.",
+                    client,
+                    client,
+                )
+        await self.app(scope, receive, send)
+
+
+def exposure_warning(host: str, settings: Settings) -> str | None:
+    """A warning when the portal listens beyond this machine without a trusted proxy."""
+    if settings.portal_proxy:
+        return None
+    try:
+        loopback = ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if loopback:
+        return None
+    return (
+        f"Peringatan: portal mendengarkan di {host} tanpa LAPSIT_PORTAL_PROXY. Jika portal "
+        "berada di belakang reverse proxy, semua pengguna tampak sebagai alamat proxy itu dan "
+        "sepuluh kata sandi salah dari satu orang menutup akun bagi semua orang; isi "
+        "LAPSIT_PORTAL_PROXY (mis. '[\"127.0.0.1\"]') dengan alamat proxy tersebut."
+    )
+
+
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
@@ -182,4 +248,6 @@ def create_app(settings: Settings, ref: Reference | None = None) -> FastAPI:
     app.add_middleware(PageHeaders)
     if settings.portal_proxy:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.portal_proxy)
+    # Outermost: sees the address the request really came from.
+    app.add_middleware(UntrustedForwarding, proxies=settings.portal_proxy)
     return app

@@ -1,4 +1,4 @@
-"""The portal's database: accounts, the audit log and failed sign-ins, behind SQLAlchemy Core.
+"""The portal's database: accounts, sessions, the audit log and failed sign-ins (SQLAlchemy Core).
 
 SQLite under the data dir by default (`Catalog.portal_db`), any SQLAlchemy URL through
 LAPSIT_PORTAL_DB (PostgreSQL with psycopg). The schema is made and changed only by the
@@ -30,7 +30,7 @@ akun = sa.Table(
     sa.Column("kode_polres", sa.String(64)),
     sa.Column("kode_polda", sa.String(64), nullable=False),
     sa.Column("sandi", sa.String(255), nullable=False),  # argon2id hash, salt inside
-    # Raised by every password change: sessions made under an older one end.
+    # Raised by every password change (its sessions are ended in `sesi` as well).
     sa.Column("versi_sandi", sa.Integer, nullable=False, server_default="1"),
     sa.Column("dibuat_pada", sa.DateTime(timezone=True), nullable=False),
 )
@@ -55,6 +55,19 @@ audit = sa.Table(
     sa.Column("atas_nama", sa.Boolean),  # a staff upload on behalf of the Polres
     sa.Column("galat", sa.Text),  # the verdict's error objects (SPEC §3) as JSON
     sa.Index("ix_audit_polres_berkas", "kode_polres", "berkas"),
+)
+
+# One row per sign-in (SPEC §7 v3). The session cookie carries `id` (random, 256 bits);
+# a session counts while `berakhir_pada` is empty and it is younger than the lifetime.
+# `akun_id` is no foreign key: removing an account ends its sessions, then the account.
+sesi = sa.Table(
+    "sesi",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("akun_id", sa.Integer, nullable=False),
+    sa.Column("dibuat_pada", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("berakhir_pada", sa.DateTime(timezone=True)),
+    sa.Index("ix_sesi_akun", "akun_id"),
 )
 
 gagal_masuk = sa.Table(

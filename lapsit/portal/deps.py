@@ -56,20 +56,20 @@ PortalDep = Annotated[Portal, Depends(portal)]
 
 
 def signed_in(request: Request, p: PortalDep) -> Account:
-    """The account of this session; SignInRequired when none, expired or out of date."""
-    session = request.session
-    try:
-        started = dt.datetime.fromisoformat(session["masuk"])
-        account = accounts.account_by_id(p.engine, int(session["akun"]))
-    except (KeyError, ValueError, TypeError):
-        raise SignInRequired from None
+    """The account of this session; SignInRequired when none, ended or expired.
+
+    The cookie carries only the session's id; the session's row says whether it still
+    counts (SPEC §7 v3): a copy of the cookie is worth nothing once *keluar* ended it.
+    """
+    session_id = request.session.get("sesi")
     lifetime = dt.timedelta(hours=p.settings.portal_sesi_jam)
-    if (
-        account is None
-        or account.versi_sandi != session.get("versi")
-        or dt.datetime.now(dt.UTC) - started > lifetime
-    ):
-        session.clear()
+    account = (
+        accounts.session_account(p.engine, session_id, lifetime)
+        if isinstance(session_id, str)
+        else None
+    )
+    if account is None:
+        request.session.clear()
         raise SignInRequired
     return account
 

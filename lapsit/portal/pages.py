@@ -2,7 +2,6 @@
 staff board, the verdict on an upload, the submissions, error reports, the latest reports.
 """
 
-import datetime as dt
 import json
 import secrets
 from typing import Annotated
@@ -88,20 +87,20 @@ async def sign_in(request: Request, p: PortalDep) -> Response:
     if account is None:
         pesan = "Nama akun atau kata sandi salah."
         return page(request, "masuk.html.j2", 401, title="Masuk", pesan=pesan, nama=nama)
+    session_id = await run_in_threadpool(accounts.start_session, p.engine, account)
     request.session.clear()  # a new session on every sign-in (no fixation)
-    request.session.update(
-        akun=account.id,
-        versi=account.versi_sandi,
-        masuk=dt.datetime.now(dt.UTC).isoformat(),
-        csrf=secrets.token_urlsafe(32),
-    )
+    request.session.update(sesi=session_id, csrf=secrets.token_urlsafe(32))
     return RedirectResponse("/beranda", status_code=303)
 
 
 @router.post("/keluar")
-async def sign_out(request: Request) -> RedirectResponse:
+async def sign_out(request: Request, p: PortalDep) -> RedirectResponse:
+    """End this session in the database, not only the browser's copy of its cookie."""
     form = await small_form(request)
     check_csrf(request, form.get("csrf"))
+    session_id = request.session.get("sesi")
+    if isinstance(session_id, str):
+        await run_in_threadpool(accounts.end_session, p.engine, session_id)
     request.session.clear()
     return RedirectResponse("/masuk?keluar=1", status_code=303)
 
@@ -109,6 +108,11 @@ async def sign_out(request: Request) -> RedirectResponse:
 def _polres_names(p: Portal, codes: list[str]) -> list[dict]:
     rows = p.ref.polres.select("kode_polres", "nama_polres").to_dicts()
     return [r for r in rows if r["kode_polres"] in codes]
+
+
+def _report_link(kode_polres: str, berkas: str, id_submisi: str) -> str:
+    """The address of a submission's error report (`berkas` as shown; see `error_report`)."""
+    return f"/galat/{quote(kode_polres)}/{quote(berkas)}?id={id_submisi}"
 
 
 def _listed(p: Portal, rows: list[dict]) -> list[dict]:
@@ -119,7 +123,7 @@ def _listed(p: Portal, rows: list[dict]) -> list[dict]:
         | {
             "waktu": local_stamp(r["waktu_terima"], zones.get(r["kode_polres"])),
             "status_kata": STATUS_WORDS.get(r["status"], r["status"]),
-            "tautan": f"/galat/{quote(r['kode_polres'])}/{quote(r['berkas'])}",
+            "tautan": _report_link(r["kode_polres"], r["berkas"], r["id_submisi"]),
         }
         for r in rows
     ]
@@ -196,7 +200,7 @@ async def upload(request: Request, account: SignedIn, p: PortalDep) -> HTMLRespo
         warnings=[g for g in verdict.galat if g.severity == WARNING],
         json_file=verdict.berkas.endswith(".json"),
         waktu=local_stamp(verdict.waktu_terima, p.ref.zone_of(kode)),
-        tautan=f"/galat/{quote(kode)}/{quote(verdict.berkas)}",
+        tautan=_report_link(kode, verdict.berkas, verdict.id_submisi),
     )
 
 
@@ -224,18 +228,29 @@ def submission_list(
     )
 
 
-@router.get("/galat/{kode_polres}/{berkas}")
+@router.get("/galat/{kode_polres}/{berkas:path}")
 def error_report(
     kode_polres: str,
     berkas: str,
     account: SignedIn,
     p: PortalDep,
+    id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> HTMLResponse:
-    """A submission's error report, printable: the registry's once ingested, else the verdict."""
+    """A submission's error report, printable: the registry's once ingested, else the verdict.
+
+    `berkas`: the name inside the inbox as shown (a subfolder's `/` included, an NRP
+    masked); `id`: the file's SHA-256, which the list's links add to tell apart two files
+    whose shown names are the same.
+    """
     if kode_polres not in account.polres_codes(p.ref):
         raise HTTPException(403, f"Polres '{kode_polres}' bukan wilayah akun ini.")
     found = next(
-        (r for r in submissions(p, [kode_polres], limit=100_000) if r["berkas"] == berkas), None
+        (
+            r
+            for r in submissions(p, [kode_polres], limit=100_000)
+            if r["berkas"] == berkas and id in (None, r["id_submisi"])
+        ),
+        None,
     )
     if found is None:
         raise HTTPException(404, "Kiriman itu tidak ada.")

@@ -19,6 +19,7 @@ from lapsit.portal import audit
 from lapsit.portal.accounts import Account
 from lapsit.portal.context import Portal
 from lapsit.portal.uploads import Received, store, stored_name
+from lapsit.privacy import mask_nrp
 from lapsit.storage.registry import read_registry
 from lapsit.validation.batch import validate_file
 
@@ -60,9 +61,9 @@ def submit(
     assert received.staged is not None
     settings, ref = portal.settings, portal.ref
     zone = ref.zone_of(kode_polres)
-    stamp = local(dt.datetime.now(dt.UTC), zone).strftime("%Y-%m-%d_%H%M%S")
+    moment = local(dt.datetime.now(dt.UTC), zone)
     inbox = portal.catalog.inbox(kode_polres)
-    path = store(received.staged, inbox, stored_name(received.filename, stamp))
+    path = store(received.staged, inbox, stored_name(received.filename, moment))
     at = _received_at(path)
     with portal.validating:
         result = validate_file(
@@ -130,6 +131,7 @@ def submissions(
     """The files received from these Polres, newest first: registered ones with the
     registry's status, the rest `menunggu`; `sah` is the portal's verdict (None for a file
     that did not come through the portal). `before`: only files received earlier.
+    `berkas` is the name inside the inbox as shown (`mask_nrp`), never the raw path.
     """
     registry = (
         read_registry(portal.catalog.tables, LISTED_COLUMNS)
@@ -159,12 +161,17 @@ def submissions(
                 "laporan_galat": None,
             }
     verdicts = audit.uploads(portal.engine, codes)
+    zones = portal.ref.zones()
     out = []
     for row in rows.values():
-        berkas = row["path"].split("/", 1)[1] if "/" in row["path"] else row["path"]
-        upload = verdicts.get((row["kode_polres"], berkas))
         if before is not None and row["waktu_terima"] >= before:
             continue
+        berkas = row["path"].split("/", 1)[1] if "/" in row["path"] else row["path"]
+        # As shown everywhere: an NRP in the name masked, a date near its arrival kept.
+        # The portal stores its uploads under names already so masked.
+        day = local(row["waktu_terima"], zones.get(row["kode_polres"])).date()
+        berkas = mask_nrp(berkas, day)
+        upload = verdicts.get((row["kode_polres"], berkas))
         out.append(row | {"berkas": berkas, "sah": upload["sah"] if upload else None})
     out.sort(key=lambda r: (r["waktu_terima"], r["path"]), reverse=True)
     return out[:limit]

@@ -10,6 +10,7 @@ replaces another file: an ingest sees the whole file or none of it.
 """
 
 import contextlib
+import datetime as dt
 import hashlib
 import os
 import re
@@ -22,7 +23,7 @@ from pathlib import Path
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from lapsit.galat import NRP_LIKE
+from lapsit.privacy import mask_nrp
 
 FILE_FIELD = "berkas"
 # Room for the form's other fields and the multipart framing, beyond the file itself.
@@ -206,13 +207,14 @@ async def _drain(body: AsyncIterator[bytes]) -> None:
                 break
 
 
-def stored_name(given: str | None, local_time: str) -> str:
+def stored_name(given: str | None, moment: dt.datetime) -> str:
     """The name an upload is stored under: `<local time>_<safe stem><suffix>`.
 
     Only the last part of the client's name counts (after any `/` or `\\`); what is not
     a letter, digit, `.`, `-` or `_` becomes `-` (NUL and other controls among them), the
-    stem is cut to STEM_CHARS, a digit run like an NRP is masked, and the time of receipt
-    first makes it neither hidden nor a path.
+    stem is cut to STEM_CHARS, an NRP in it is masked as everywhere (`mask_nrp`: a date
+    near `moment`, the local time of receipt, stays as typed), and that time first makes
+    it neither hidden nor a path. The name is then the one every page shows.
     """
     base = (given or "").replace("\\", "/").split("/")[-1]
     stem, suffix = os.path.splitext(base)
@@ -220,8 +222,8 @@ def stored_name(given: str | None, local_time: str) -> str:
     if not suffix and _SUFFIX.fullmatch("." + stem.lower().lstrip(".")):
         stem, suffix = "", "." + stem.lower().lstrip(".")  # `.xlsx` alone
     stem = _SAFE.sub("-", stem).strip("-._")[:STEM_CHARS].strip("-._") or "berkas"
-    stem = NRP_LIKE.sub(lambda m: "x" * (len(m.group()) - 3) + m.group()[-3:], stem)
-    return f"{local_time}_{stem}{suffix}"
+    stem = mask_nrp(stem, moment.date())
+    return f"{moment:%Y-%m-%d_%H%M%S}_{stem}{suffix}"
 
 
 def store(staged: Path, inbox: Path, name: str) -> Path:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
-from lapsit.galat import mask_nrp
+from lapsit.privacy import hide_nrp, mask_nrp
 from lapsit.quality.result import Failure, expectation_name
 from lapsit.quality.suites import Expectation
 
@@ -91,10 +91,12 @@ def _failure(name: str, r) -> Failure:
     else:
         sample = [str(v) for v in (result.get("partial_unexpected_list") or [])[:SAMPLE]]
     config = r.expectation_config
+    # A value of the `nrp` column is hidden even where its digits read as a date.
+    shown = hide_nrp if dict(config.kwargs).get("column") == "nrp" else mask_nrp
     return Failure(
         table=name,
         expectation=expectation_name(config.type, dict(config.kwargs)),
         notes=config.notes or "",
         unexpected=result.get("unexpected_count"),
-        sample=[mask_nrp(s) for s in sample],
+        sample=[shown(s) for s in sample],
     )

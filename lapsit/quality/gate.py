@@ -15,7 +15,7 @@ import json
 from lapsit.catalog import REGISTRY, Catalog
 from lapsit.clock import now_utc
 from lapsit.files import write_atomic
-from lapsit.galat import mask_nrp
+from lapsit.privacy import mask_nrp
 from lapsit.quality.checkpoints import run_checkpoints
 from lapsit.quality.result import BARU, PENUH, QualityResult
 from lapsit.quality.suites import ACCEPTED, suites

@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lapsit.galat import mask_nrp
+from lapsit.privacy import mask_nrp
 
 # Scopes of the gate: everything, or what was ingested since the last gate that passed.
 PENUH, BARU = "penuh", "baru"

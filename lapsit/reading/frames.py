@@ -12,7 +12,8 @@ from pathlib import Path
 
 import polars as pl
 
-from lapsit.galat import Galat, make, mask_nrp
+from lapsit.galat import Galat, make
+from lapsit.privacy import mask_nrp
 from schemas.contract import REQUIRED_SECTIONS, columns
 from schemas.rules import did_you_mean
 
@@ -54,9 +55,8 @@ def short(exc: BaseException) -> str:
 def unreadable(raw: RawSubmission, path: Path, what: str, exc: BaseException, **where) -> None:
     """Report a file (or sheet) the reader could not read, saying in Indonesian `what` is
     wrong with it; the library's own words go to the log only, never to the operator."""
-    log.info(
-        "Berkas %s tidak terbaca: %s (%s)", mask_nrp(path.name), short(exc), type(exc).__name__
-    )
+    # The library's message may quote a cell (`Unsupported cell error value '73915858'`).
+    log.info(mask_nrp(f"Berkas {path.name} tidak terbaca: {short(exc)} ({type(exc).__name__})"))
     raw.errors.append(make("berkas_rusak", hint=what, fmt=raw.fmt, **where))
 
 

@@ -2,7 +2,6 @@
 
 import datetime as dt
 import functools
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,13 +13,13 @@ from markupsafe import Markup
 
 from lapsit.catalog import NATIONAL, Catalog
 from lapsit.files import write_atomic
-from lapsit.galat import mask_nrp
+from lapsit.privacy import mask_nrp
 from lapsit.report.build import Report
 from lapsit.report.completeness import FOLLOW_UP
 from lapsit.report.labels import STATUS_POLRES, election_name
 from lapsit.report.national import ZONA_NASIONAL, National
 from lapsit.report.pdf import PdfError, write_pdf
-from lapsit.templating import environment, md_cell
+from lapsit.templating import environment
 
 LOCALE = "id"
 CLASSIFICATION = "TERBATAS"
@@ -28,7 +27,6 @@ HTML_TEMPLATE = "report/lapsit.html.j2"
 MARKDOWN_TEMPLATE = "report/lapsit.md.j2"
 NATIONAL_HTML = "report/nasional.html.j2"
 NATIONAL_MARKDOWN = "report/nasional.md.j2"
-MD_SPECIAL = re.compile(r"([*_`])")
 
 
 def number(value: float | None) -> str:
@@ -100,12 +98,6 @@ def _mask(value: object) -> object:
     return value
 
 
-def markdown_text(value: object) -> str:
-    """Free text safe in Markdown (and in its table cells): no markup, no emphasis, NRP masked."""
-    text = md_cell(mask_nrp(None if value is None else str(value)))
-    return MD_SPECIAL.sub(r"\\\1", text)
-
-
 FILTERS = {
     "angka": number,
     "selisih": change,
@@ -118,7 +110,6 @@ FILTERS = {
     "huruf_kecil_awal": lower_first,
     "jam": clock,
     "nama_pemilihan": election_name,
-    "md": markdown_text,
 }
 
 

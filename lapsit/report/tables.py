@@ -2,7 +2,7 @@
 
 import polars as pl
 
-from lapsit.galat import mask_nrp
+from lapsit.privacy import hide_nrp
 from lapsit.report.figures import LEVEL_ORDER, Context, polres_days
 from lapsit.report.labels import label, label_list
 from schemas.choices import SARANA
@@ -144,8 +144,8 @@ def neutrality_cases(ctx: Context) -> list[dict]:
         .select(
             "nama_polres",
             "tanggal_temuan",
-            # A handful of rows at most; mask_nrp is the one definition of the mask.
-            pl.col("nrp").map_elements(mask_nrp, return_dtype=pl.Utf8),
+            # A handful of rows at most; hide_nrp is the one definition of the mask.
+            pl.col("nrp").map_elements(hide_nrp, return_dtype=pl.Utf8),
             "pangkat",
             "satuan",
             "dugaan",

@@ -48,6 +48,10 @@ class Ledger:
     raced: int = 0  # uploads made while an ingest ran
     lost: int = 0  # uploads missing from inbox, registry or audit
     half_read: int = 0  # uploads an ingest read before they were whole
+    replayed: int = 0  # requests with a session cookie copied before the session ended
+    burst: int = 0  # sign-in attempts sent at the same moment
+    rendered: int = 0  # Markdown documents with hostile free text rendered and checked
+    names_scanned: int = 0  # pages, console lines and logs searched for an NRP in a name
     used: bool = False
 
     def lines(self) -> list[str]:
@@ -58,6 +62,9 @@ class Ledger:
             f"{self.names} hostile names)",
             f"uploads at once: {self.concurrent}; uploads racing an ingest: {self.raced}",
             f"uploads lost: {self.lost}; read half-written: {self.half_read}",
+            f"ended sessions replayed: {self.replayed} requests; sign-ins at once: {self.burst}",
+            f"hostile Markdown renderings: {self.rendered}; outputs searched for NRPs in names: "
+            f"{self.names_scanned}",
         ]
 
 
