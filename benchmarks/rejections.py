@@ -3,7 +3,8 @@
 A cold ingest, through the Prefect flow on the embedded server, of a season in
 which one (Polres, day) pair in ten also delivers an invalid file (about one
 file in ten rejected). The time spent announcing the rejections (a Failed
-subflow run and an event each, `flows.ingest.announce`) is measured apart from
+subflow run and an event each, `flows.rejection_runs.announce`, called by the
+ingest flow) is measured apart from
 the whole run; the figure goes in docs/performance.md.
 """
 

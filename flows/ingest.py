@@ -1,125 +1,46 @@
 """The ingest flow: inboxes -> registry + curated tables; a Failed subflow run per rejection.
 
-The steps of `lapsit.ingest.run` run as the task runs of `tasks/ingest.py`
-(discover, validate, decide, then error reports, tables and registry per
-batch), in this process or with the validation spread over a Dask cluster.
-Accepted, superseded, duplicate and skipped files cost no Prefect run: they
-are counted in the run's state. Each rejected file becomes its own Failed
-subflow run (`rejection_flow`), started once the registry records it
-(`lapsit.ingest.announce`), which also emits its event for Automations.
+Read top to bottom, per batch of new files: discover, read and validate (in this
+process or spread over a Dask cluster), decide, write the error reports, write the
+tables, record the registry, announce the rejections. Each step is a task run of
+`tasks/ingest.py` around a plain function of `lapsit.ingest`; what the run keeps
+between batches is a `lapsit.ingest.run.Run`. Accepted, superseded, duplicate and
+skipped files cost no Prefect run: they are counted in the run's state. Each rejected
+file becomes its own Failed subflow run once the registry records it
+(`flows.rejection_runs`), with its event for Automations.
 """
 
-import asyncio
-import logging
 from collections.abc import Iterator
-from uuid import UUID
+from contextlib import closing
 
-from prefect import Task, flow, get_client, get_run_logger, tags
-from prefect.events import emit_event
-from prefect.events.worker import EventsWorker
+from prefect import flow, get_run_logger
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
-from prefect.states import Completed, Failed, State
-from prefect.utilities.asyncutils import run_coro_as_sync
+from prefect.states import Completed, State
 
 from flows.params import AlamatDask, FolderData, PelaksanaTugas
+from flows.rejection_runs import announce
 from lapsit.clock import now_utc
 from lapsit.errors import ClusterError, LapsitError, UsageError
 from lapsit.ingest import verdicts
-from lapsit.ingest.announce import Announcer
+from lapsit.ingest.announce import Outbox
+from lapsit.ingest.discover import batches_of
 from lapsit.ingest.records import Delivery, Outcome
-from lapsit.ingest.run import run_ingest
+from lapsit.ingest.run import Run
 from lapsit.ingest.spread import Schedule, Validate, in_order, spread
-from lapsit.ingest.verdicts import Rejection
 from lapsit.reference import Reference, load_reference
 from lapsit.settings import Settings, resolved
-from tasks.ingest import STEPS, publish_rejections, validate_submissions
+from lapsit.storage.lock import ingest_lock
+from tasks.ingest import (
+    decide_outcomes,
+    discover_files,
+    publish_rejections,
+    validate_submissions,
+    write_error_reports,
+    write_registry,
+    write_tables,
+)
 from tasks.reference import load_reference as load_reference_task
-
-# How long a batch waits for its events to leave before the outbox forgets them.
-EVENTS_DRAIN_SECONDS = 30
-
-
-@flow(name="ditolak", flow_run_name="{penolakan.run_name}", log_prints=False)
-def rejection_flow(penolakan: Rejection) -> State:
-    """One rejected submission: Failed, its first errors in the message; emits its event.
-
-    A rejection is an outcome, not a crash: the run returns its Failed state
-    (no exception, so no traceback anywhere). The ingest does not execute this
-    flow for each rejection (`announce` records its run directly, Failed, as a
-    subflow run of the ingest); it is the flow those runs belong to, and runs
-    like this when started by hand.
-    """
-    emit_event(**verdicts.rejection_event(penolakan))
-    return Failed(name="Ditolak", message=penolakan.message)
-
-
-# The placeholder task run a subflow run hangs from in its parent (as Prefect makes one).
-_SUBFLOW_TASK = Task(name=rejection_flow.name, fn=rejection_flow.fn, version=rejection_flow.version)
-# Rejections recorded at once against the server.
-ANNOUNCE_CONCURRENCY = 1
-
-
-def announce(rejections: list[Rejection]) -> None:
-    """A Failed subflow run per rejection, tagged with its Polres and Polda; events sent.
-
-    Each run is recorded directly in its final state (the placeholder task run
-    in the ingest, then the flow run), concurrently: a rejection's run has
-    nothing to execute, and running the flow engine for each cost about half a
-    second (docs/performance.md). The events are emitted here too.
-    """
-    parent = flow_run.get_id()
-    if parent is None:  # not inside a flow run: nothing to hang the runs from
-        for r in rejections:
-            with tags(*r.tags):
-                rejection_flow(r, return_state=True)
-    else:
-        runs = run_coro_as_sync(_record(rejections, UUID(parent)))
-        for r, run_id in zip(rejections, runs, strict=True):
-            event = verdicts.rejection_event(r)
-            own = {
-                "prefect.resource.id": f"prefect.flow-run.{run_id}",
-                "prefect.resource.role": "flow-run",
-            }
-            emit_event(**event | {"related": [*event.get("related", []), own]})
-    # The outbox forgets these once this returns: let their events leave first. Draining
-    # logs "Still processing items" at WARNING while the queue empties: not for an officer.
-    worker = logging.getLogger(EventsWorker.__name__)
-    level = worker.level
-    worker.setLevel(logging.ERROR)
-    try:
-        EventsWorker.drain_all(timeout=EVENTS_DRAIN_SECONDS, at_exit=False)
-    finally:
-        worker.setLevel(level)
-
-
-async def _record(rejections: list[Rejection], parent: UUID) -> list[UUID]:
-    """Record each rejection's Failed subflow run; returns their ids, in order."""
-    gate = asyncio.Semaphore(ANNOUNCE_CONCURRENCY)
-    async with get_client() as client:
-
-        async def one(r: Rejection) -> UUID:
-            state = Failed(name="Ditolak", message=r.message)
-            async with gate:
-                placeholder = await client.create_task_run(
-                    task=_SUBFLOW_TASK,
-                    flow_run_id=parent,
-                    dynamic_key=r.event_id,
-                    name=f"{rejection_flow.name}-{r.event_id[:3]}",
-                    extra_tags=r.tags,
-                    state=state,
-                )
-                run = await client.create_flow_run(
-                    flow=rejection_flow,
-                    name=r.run_name,
-                    parameters={"penolakan": r.to_dict()},
-                    tags=r.tags,
-                    parent_task_run_id=placeholder.id,
-                    state=state,
-                )
-            return run.id
-
-        return list(await asyncio.gather(*(one(r) for r in rejections)))
 
 
 def on_dask(address: str | None) -> Schedule:
@@ -149,7 +70,7 @@ def on_dask(address: str | None) -> Schedule:
 
             def submit(chunk: list[Delivery]) -> PrefectFuture:
                 parameters = {"deliveries": chunk, "ref": ref, "settings": settings}
-                return runner.submit(validate_submissions, parameters)
+                return runner.submit(validate_submissions.task, parameters)
 
             # Two chunks per worker thread in flight: none idles while one is collected.
             yield from spread(
@@ -210,9 +131,32 @@ def ingest_flow(
     schedule = schedule_for(task_runner, dask_address)
     settings = resolved(data_dir)
     ref = load_reference_task(settings.catalog.reference_dir)
-    announcer = Announcer(settings.catalog.outbox, settings.data_dir, ref, announce)
-    # Overlapping runs wait for each other on the data dir's file lock (lapsit.storage.lock).
-    summary = run_ingest(settings, ref, steps=STEPS, schedule=schedule, announcer=announcer)
+    outbox = Outbox(settings.catalog.outbox, settings.data_dir, ref)
+    # One ingest per data dir at a time: overlapping runs wait here (lapsit.storage.lock).
+    with ingest_lock(settings.catalog):
+        # Taken once the lock is held: rows of runs that waited are stamped after the runs
+        # they waited for (the quality gate's mark relies on it).
+        now = now_utc()
+        found = discover_files(settings.catalog)
+        for staged, rejections in outbox.leftover(found.registry):  # an interrupted run's
+            announce(rejections)
+            outbox.forget(staged)
+        run = Run(found)
+        batches = batches_of(found.new, settings.batch_files)
+        # Closed on the way out, also when a write fails: a Dask schedule then lets go of
+        # its cluster (a temporary local one shuts down) before the error goes up.
+        with closing(schedule(validate_submissions, batches, ref, settings)) as validated:
+            for outcomes in run.to_decide(validated):
+                batch = decide_outcomes(outcomes, run.registry)
+                batch = write_error_reports(batch, settings, ref)
+                write_tables(batch, settings, ref)
+                staged = outbox.stage(batch.outcomes)  # before the registry records them
+                rows = write_registry(batch, settings, now)
+                if staged:
+                    announce(outbox.read(staged))
+                    outbox.forget(staged)
+                run.committed(batch, rows)
+    summary = run.summary()
     totals = summary.totals()
     counts = verdicts.counts_message(totals)
     shown = [verdicts.verdict(o) for o in summary.outcomes]

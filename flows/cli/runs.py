@@ -25,26 +25,34 @@ from lapsit.settings import Settings
 
 @contextmanager
 def progress_bar(args: argparse.Namespace) -> Iterator[None]:
-    """On a terminal, a progress bar of the files being checked; Prefect's INFO lines hidden."""
+    """On a terminal, a progress bar of the files being read, drawn from the ingest's
+    progress records (`lapsit.ingest.run.PROGRESS`); Prefect's INFO lines hidden."""
     console_logs(args.rinci)
     if not sys.stdout.isatty():
         yield
         return
+    import logging
+
     from rich.progress import Progress
 
-    from lapsit.ingest.decide import progress_hook
+    from lapsit.ingest.run import PROGRESS
 
     with Progress(transient=True) as progress:
         bar = progress.add_task("Memeriksa berkas", total=None)
 
-        def advance(done: int, total: int) -> None:
-            progress.update(bar, completed=done, total=total)
+        class Bar(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                done, total = getattr(record, "kemajuan", (0, None))
+                progress.update(bar, completed=done, total=total)
 
-        token = progress_hook.set(advance)
+        handler, level = Bar(), PROGRESS.level
+        PROGRESS.addHandler(handler)
+        PROGRESS.setLevel(logging.INFO)
         try:
             yield
         finally:
-            progress_hook.reset(token)
+            PROGRESS.removeHandler(handler)
+            PROGRESS.setLevel(level)
 
 
 def _print_summary(summary) -> None:

@@ -4,12 +4,12 @@ A rejection is announced (its Failed run and its event `lapsit.submisi.ditolak`)
 only once the registry records the file, so that nothing is announced for a
 file a crashed run did not commit. The order, per batch:
 
-1. `stage`: the batch's rejections, each with an event id drawn now, are written
-   to the outbox (`Catalog.outbox`, one JSON file per batch);
+1. `Outbox.stage`: the batch's rejections, each with an event id drawn now, are
+   written to the outbox (`Catalog.outbox`, one JSON file per batch);
 2. the registry write commits the batch (`lapsit.ingest.commit`);
-3. `send`: each rejection is delivered, then the batch's outbox file removed.
+3. each rejection is delivered, then `Outbox.forget` removes the batch's file.
 
-A crash between 2 and 3 leaves the file in the outbox; the next run (`resume`,
+A crash between 2 and 3 leaves the file in the outbox; the next run (`leftover`,
 under the same ingest lock) delivers what the registry recorded and drops the
 rest (those files are new again and get new rejections). A crash during 3
 delivers some rejections twice with the same event id: the Prefect server stores,
@@ -18,7 +18,7 @@ and alerts on, one event per id, so no alert goes out twice.
 
 import contextlib
 import json
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,33 +31,27 @@ from lapsit.ingest.verdicts import Rejection
 from lapsit.reference import Reference
 from schemas.choices import DITOLAK
 
-# Delivers rejections the registry has recorded: a Failed run and an event each.
-Deliver = Callable[[list[Rejection]], None]
-
 
 @dataclass(frozen=True)
-class Announcer:
-    """The outbox of one data dir, and how its rejections are delivered."""
+class Outbox:
+    """The rejections of one data dir written down between their batch and its announcement.
 
-    outbox: Path
+    The ingest flow delivers what it reads here (`flows.rejection_runs.announce`) and then
+    forgets it; nothing here calls back.
+    """
+
+    folder: Path
     data_dir: Path
     ref: Reference
-    deliver: Deliver
 
-    def resume(self, registry: pl.DataFrame) -> int:
-        """Deliver what an interrupted run left in the outbox and the registry recorded."""
-        if not self.outbox.is_dir():
-            return 0
+    def leftover(self, registry: pl.DataFrame) -> Iterator[tuple[Path, list[Rejection]]]:
+        """What an interrupted run left, each staged file with the rejections of it that the
+        registry recorded (the others are new again and will get new rejections)."""
+        if not self.folder.is_dir():
+            return
         registered = set(zip(registry["id_submisi"], registry["path"], strict=True))
-        delivered = 0
-        for staged in sorted(self.outbox.glob("*.json")):
-            todo = [r for r in _read(staged) if (r.id_submisi, r.path) in registered]
-            if todo:
-                self.deliver(todo)
-                delivered += len(todo)
-            staged.unlink()
-        _tidy(self.outbox)
-        return delivered
+        for staged in sorted(self.folder.glob("*.json")):
+            yield staged, [r for r in self.read(staged) if (r.id_submisi, r.path) in registered]
 
     def stage(self, outcomes: list[Outcome]) -> Path | None:
         """Write down the batch's rejections before the registry records them."""
@@ -67,23 +61,16 @@ class Announcer:
         rejections = [verdicts.rejection(v, self.ref, self.data_dir) for v in shown]
         name = f"{rejections[0].event_id}.json"
         text = json.dumps([r.to_dict() for r in rejections], ensure_ascii=False)
-        return write_atomic(self.outbox / name, text)
+        return write_atomic(self.folder / name, text)
 
-    def send(self, staged: Path | None) -> None:
-        """Deliver a batch's rejections once the registry recorded them; then forget them."""
-        if staged is None:
-            return
-        self.deliver(_read(staged))
-        staged.unlink()
-        _tidy(self.outbox)
+    @staticmethod
+    def read(staged: Path) -> list[Rejection]:
+        return [Rejection(**r) for r in json.loads(staged.read_text(encoding="utf-8"))]
 
-
-def _tidy(outbox: Path) -> None:
-    """Remove the outbox once nothing waits in it: a curated store elsewhere (S3) leaves
-    only the ingest lock in the local `curated/` folder."""
-    with contextlib.suppress(OSError):  # not empty: a batch still waits
-        outbox.rmdir()
-
-
-def _read(staged: Path) -> list[Rejection]:
-    return [Rejection(**r) for r in json.loads(staged.read_text(encoding="utf-8"))]
+    def forget(self, staged: Path) -> None:
+        """Once its rejections are delivered: the staged file goes, and the outbox once
+        empty (a curated store elsewhere, S3, then leaves only the ingest lock in the local
+        `curated/` folder)."""
+        staged.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # not empty: a batch still waits
+            self.folder.rmdir()

@@ -1,22 +1,20 @@
-"""Write one decided batch: error reports, then the section tables, then the registry.
+"""The writes of one decided batch: error reports, then the section tables, then the registry.
 
-The order is what crash safety rests on (`commit_batch`): the registry is the
-commit record, so a file is "seen" only once its registry row is written, and
-replacing a slice is idempotent. A crash before the registry write leaves the
+The order is what crash safety rests on (the ingest flow keeps it): the registry
+is the commit record, so a file is "seen" only once its registry row is written,
+and replacing a slice is idempotent. A crash before the registry write leaves the
 files unregistered; the next run writes the same slices again and finishes.
 Rejections are announced only after the registry write (`lapsit.ingest.announce`).
 """
 
+import dataclasses
 import datetime as dt
 import json
-from dataclasses import dataclass
-from typing import Protocol
 
 import polars as pl
 
 from lapsit.catalog import Lineage, Slice
 from lapsit.galat import ERROR, WARNING
-from lapsit.ingest.announce import Announcer
 from lapsit.ingest.error_report import write_error_report
 from lapsit.ingest.records import Batch, Outcome, Superseded
 from lapsit.reference import Reference
@@ -110,12 +108,18 @@ def updated_registry(
     return pl.concat([registry, new_rows], how="vertical")
 
 
-def write_error_reports(batch: Batch, settings: Settings, ref: Reference) -> None:
-    """Write the error report of every new file that has errors or warnings."""
+def write_error_reports(batch: Batch, settings: Settings, ref: Reference) -> Batch:
+    """Write the error report of every new file that has errors or warnings; the batch with
+    each such outcome naming its report (relative to the data dir)."""
+    outcomes = []
     for out in batch.outcomes:
         if out.errors and out.status != DUPLIKAT:
             path = write_error_report(out, settings.catalog, ref)
-            out.error_report = path.relative_to(settings.data_dir).as_posix()
+            out = dataclasses.replace(
+                out, error_report=path.relative_to(settings.data_dir).as_posix()
+            )
+        outcomes.append(out)
+    return Batch(outcomes=outcomes, superseded=batch.superseded)
 
 
 def write_tables(batch: Batch, settings: Settings, ref: Reference) -> None:
@@ -130,51 +134,3 @@ def write_registry(batch: Batch, settings: Settings, now: dt.datetime) -> pl.Dat
     rows = registry_rows(batch.outcomes, now)
     add_to_registry(settings.catalog.tables, rows, batch.superseded)
     return rows
-
-
-class WriteBatch(Protocol):
-    """A write step of a batch (error reports or tables)."""
-
-    def __call__(self, batch: Batch, settings: Settings, ref: Reference) -> None: ...
-
-
-class WriteRegistry(Protocol):
-    """The registry write of a batch; returns the rows it added."""
-
-    def __call__(self, batch: Batch, settings: Settings, now: dt.datetime) -> pl.DataFrame: ...
-
-
-@dataclass(frozen=True)
-class Writers:
-    """The three writes of a batch; the flow passes Prefect tasks around these same functions."""
-
-    error_reports: WriteBatch = write_error_reports
-    tables: WriteBatch = write_tables
-    registry: WriteRegistry = write_registry
-
-
-def commit_batch(
-    batch: Batch,
-    registry: pl.DataFrame,
-    settings: Settings,
-    ref: Reference,
-    now: dt.datetime,
-    writers: Writers = Writers(),
-    announcer: Announcer | None = None,
-) -> pl.DataFrame:
-    """Write one batch in the order crash safety needs; returns the registry after it.
-
-    Error reports first (they are only files), then every section table (one
-    transaction each), then the registry rows last. With an `announcer`, the
-    batch's rejections are written down before the registry write and announced
-    after it.
-    """
-    writers.error_reports(batch, settings, ref)
-    writers.tables(batch, settings, ref)
-    staged = announcer.stage(batch.outcomes) if announcer else None
-    rows = writers.registry(batch, settings, now)
-    if announcer:
-        announcer.send(staged)
-    for out in batch.outcomes:
-        out.result = None  # the section frames are in the tables now; keep memory per batch
-    return updated_registry(registry, rows.select(registry.columns), batch.superseded)

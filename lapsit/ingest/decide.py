@@ -5,9 +5,8 @@ replaces the earlier one ("later": a later `dibuat_pada`, else the later
 delivery, then the file name).
 """
 
+import dataclasses
 import functools
-from collections.abc import Callable
-from contextvars import ContextVar
 
 import polars as pl
 
@@ -18,17 +17,9 @@ from lapsit.reference import Reference
 from lapsit.settings import Settings
 from schemas.choices import DIGANTIKAN, DITERIMA, DITOLAK, DUPLIKAT
 
-# Called as (files read, files to read) while a batch is read.
-Progress = Callable[[int, int], None]
-# The progress of the command running this process's ingest (the CLI's progress bar).
-progress_hook: ContextVar[Progress | None] = ContextVar("progress_hook", default=None)
-
 
 def validate_deliveries(
-    deliveries: list[Delivery],
-    ref: Reference,
-    settings: Settings,
-    report: Progress | None = None,
+    deliveries: list[Delivery], ref: Reference, settings: Settings
 ) -> list[Outcome]:
     """Read and validate new files in one batch; unknown inboxes are refused unread."""
     # The reader and the contract's pandera models (pandas with them, about 1 s) load only
@@ -37,26 +28,27 @@ def validate_deliveries(
     from lapsit.validation.batch import Candidate, validate_batch
 
     zones = ref.zones()
-    outcomes = [Outcome(d, DITOLAK) for d in deliveries]
+    refused: dict[int, Outcome] = {}
     batch, positions = [], []
-    report = report or progress_hook.get()
     for i, d in enumerate(deliveries):
-        if report:
-            report(i, len(deliveries))
         if d.inbox not in zones:
-            outcomes[i].errors = [make("kotak_tidak_dikenal", value=d.inbox)]
+            refused[i] = Outcome(d, DITOLAK, errors=[make("kotak_tidak_dikenal", value=d.inbox)])
             continue
         raw = read_submission(d.path, max_bytes=settings.max_file_bytes, max_rows=settings.max_rows)
         latest = today_in(zones[d.inbox], d.received)
         batch.append(Candidate(inbox=d.inbox, raw=raw, latest_date=latest))
         positions.append(i)
-    if report:
-        report(len(deliveries), len(deliveries))
-    for i, result in zip(positions, validate_batch(batch, ref), strict=True):
-        out = outcomes[i]
-        out.errors, out.laporan, out.result = result.errors, Header.of(result.laporan), result
-        out.status = DITERIMA if result.accepted else DITOLAK
-    return outcomes
+    checked = {
+        i: Outcome(
+            deliveries[i],
+            DITERIMA if result.accepted else DITOLAK,
+            errors=result.errors,
+            laporan=Header.of(result.laporan),
+            result=result,
+        )
+        for i, result in zip(positions, validate_batch(batch, ref), strict=True)
+    }
+    return [refused.get(i) or checked[i] for i in range(len(deliveries))]
 
 
 def _later(a: dict, b: dict) -> bool:
@@ -71,11 +63,13 @@ def _order(a: dict, b: dict) -> int:
     return 1 if _later(a, b) else -1
 
 
-def resolve_supersession(outcomes: list[Outcome], registry: pl.DataFrame) -> list[Superseded]:
+def resolve_supersession(
+    outcomes: list[Outcome], registry: pl.DataFrame
+) -> tuple[dict[int, str], list[Superseded]]:
     """Pick the newest accepted submission per (Polres, election, date).
 
-    Marks new losers `digantikan` in place and returns the registry rows that a
-    new winner supersedes.
+    Returns the new losers (position in `outcomes` -> the winner's id) and the registry
+    rows that a new winner supersedes.
     """
     new_keys = [
         (out.laporan.kode_polres, out.laporan.tanggal) for out in outcomes if out.status == DITERIMA
@@ -89,8 +83,8 @@ def resolve_supersession(outcomes: list[Outcome], registry: pl.DataFrame) -> lis
     groups: dict[tuple, list[dict]] = {}
     for row in current.iter_rows(named=True):
         key = (row["kode_polres"], row["kode_pemilihan"], row["tanggal"])
-        groups.setdefault(key, []).append({**row, "outcome": None})
-    for out in outcomes:
+        groups.setdefault(key, []).append({**row, "position": None})
+    for i, out in enumerate(outcomes):
         if out.status != DITERIMA:
             continue
         lap = out.laporan
@@ -100,9 +94,10 @@ def resolve_supersession(outcomes: list[Outcome], registry: pl.DataFrame) -> lis
             "path": out.delivery.rel,
             "dibuat_pada": lap.dibuat_pada,
             "waktu_terima": out.delivery.received,
-            "outcome": out,
+            "position": i,
         }
         groups.setdefault(key, []).append(entry)
+    losers: dict[int, str] = {}
     updates = []
     for entries in groups.values():
         if len(entries) < 2:
@@ -111,12 +106,11 @@ def resolve_supersession(outcomes: list[Outcome], registry: pl.DataFrame) -> lis
         for entry in entries:
             if entry is winner:
                 continue
-            if entry["outcome"] is None:
+            if entry["position"] is None:
                 updates.append(Superseded(entry["id_submisi"], entry["path"], winner["id_submisi"]))
             else:
-                entry["outcome"].status = DIGANTIKAN
-                entry["outcome"].superseded_by = winner["id_submisi"]
-    return updates
+                losers[entry["position"]] = winner["id_submisi"]
+    return losers, updates
 
 
 def duplicate_outcomes(duplicates: list[tuple[Delivery, str]]) -> list[Outcome]:
@@ -127,17 +121,17 @@ def duplicate_outcomes(duplicates: list[tuple[Delivery, str]]) -> list[Outcome]:
     ]
 
 
-def decide(outcomes: list[Outcome], registry: pl.DataFrame, earlier: list[Outcome]) -> Batch:
-    """Supersession among the batch, the registry and the earlier batches of this run.
+def superseded(outcome: Outcome, by: str) -> Outcome:
+    """The outcome of an accepted file that a later one replaces."""
+    return dataclasses.replace(outcome, status=DIGANTIKAN, superseded_by=by)
 
-    New losers are marked `digantikan` in place, outcomes of earlier batches of
-    this run that the batch supersedes too; the registered rows superseded are
-    returned with the batch, to be marked when it is written.
+
+def decide(outcomes: list[Outcome], registry: pl.DataFrame) -> Batch:
+    """Supersession among the batch and the registry (earlier batches of this run included).
+
+    The batch's new losers are `digantikan`; the registered rows superseded are returned
+    with the batch, to be marked when it is written (and in the run's own outcomes).
     """
-    superseded = resolve_supersession(outcomes, registry)
-    by_key = {(o.delivery.sha256, o.delivery.rel): o for o in earlier if o.status == DITERIMA}
-    for update in superseded:
-        out = by_key.get((update.id_submisi, update.path))
-        if out is not None:
-            out.status, out.superseded_by = DIGANTIKAN, update.digantikan_oleh
-    return Batch(outcomes=outcomes, superseded=superseded)
+    losers, updates = resolve_supersession(outcomes, registry)
+    decided = [superseded(out, losers[i]) if i in losers else out for i, out in enumerate(outcomes)]
+    return Batch(outcomes=decided, superseded=updates)

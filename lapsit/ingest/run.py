@@ -1,97 +1,112 @@
-"""An ingest run: inboxes -> verdicts -> curated tables and registry, batch by batch.
+"""What an ingest run carries from batch to batch, and the run without Prefect.
 
-The steps, in order: discover (`lapsit.ingest.discover`), read and validate
-(`lapsit.ingest.decide.validate_deliveries`, spread by a schedule of
-`lapsit.ingest.spread`), decide (`decide`), then write the batch
-(`lapsit.ingest.commit.commit_batch`: error reports, tables, registry). Each
-step is a plain function; the ingest flow (`flows/ingest.py`) runs the same
-steps as Prefect tasks, so that the Prefect UI shows them, and gives an
-`Announcer` (`lapsit.ingest.announce`) that announces each rejection once the
-registry records it.
+The ingest is the flow `flows/ingest.py`: per batch, it reads and validates the new
+files, decides, writes the error reports, the tables and the registry, then announces
+the rejections. What it keeps between batches (the registry as written so far, the
+outcomes, the duplicates waiting for a batch, the progress) is a `Run`.
+
+`run_ingest` calls the same plain step functions in the flow's order, for code that
+must run without Prefect (tests, the profile benchmark); `tests/flows/test_ingest_path.py`
+checks that both give the same registry and tables.
 
 New files are taken in batches (`Settings.batch_files`): memory follows the
 batch, not the number of new files, and a batch committed stays committed if
 a later one fails; the next run takes up the rest.
 """
 
+import dataclasses
 import datetime as dt
+import logging
+from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
-from typing import Protocol
 
 import polars as pl
 
-from lapsit.catalog import Catalog
 from lapsit.clock import now_utc
-from lapsit.ingest import decide as deciding
-from lapsit.ingest.announce import Announcer
-from lapsit.ingest.commit import Writers, commit_batch
-from lapsit.ingest.discover import batches_of, discover
+from lapsit.ingest import commit, decide, discover
 from lapsit.ingest.records import Batch, Discovery, IngestSummary, Outcome
-from lapsit.ingest.spread import Schedule, Validate, in_order
+from lapsit.ingest.spread import Schedule, in_order
 from lapsit.reference import Reference
 from lapsit.settings import Settings
 from lapsit.storage.lock import ingest_lock
 
-
-class Discover(Protocol):
-    def __call__(self, catalog: Catalog) -> Discovery: ...
-
-
-class Decide(Protocol):
-    def __call__(
-        self, outcomes: list[Outcome], registry: pl.DataFrame, earlier: list[Outcome]
-    ) -> Batch: ...
+# One INFO record per batch read (`dibaca 120 dari 2.000 berkas`); the CLI draws its bar
+# from these records (`flows/cli/runs.py`), its `kemajuan` attribute (done, total).
+PROGRESS = logging.getLogger("lapsit.ingest.kemajuan")
 
 
-@dataclass(frozen=True)
-class Steps:
-    """The steps of a run; the flow gives Prefect tasks around the same plain functions."""
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
 
-    discover: Discover = discover
-    validate: Validate = deciding.validate_deliveries
-    decide: Decide = deciding.decide
-    writers: Writers = field(default_factory=Writers)
+
+@dataclass
+class Run:
+    """An ingest run between its batches: the registry as written so far, the outcomes."""
+
+    found: Discovery
+    registry: pl.DataFrame = field(init=False)
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.registry = self.found.registry
+
+    def to_decide(self, validated: Iterator[list[Outcome]]) -> Iterator[list[Outcome]]:
+        """Each validated batch to decide, its progress logged; the copies of registered
+        files ride with the first batch (alone when no file is new)."""
+        waiting = decide.duplicate_outcomes(self.found.duplicates)
+        total, read = len(self.found.new), 0
+        for outcomes in validated:
+            read += len(outcomes)
+            PROGRESS.info(
+                "dibaca %s dari %s berkas",
+                _thousands(read),
+                _thousands(total),
+                extra={"kemajuan": (read, total)},
+            )
+            yield outcomes + waiting
+            waiting = []
+        if waiting:
+            yield waiting
+
+    def committed(self, batch: Batch, rows: pl.DataFrame) -> None:
+        """The batch is in the registry: the run's registry and outcomes follow it."""
+        self.registry = commit.updated_registry(
+            self.registry, rows.select(self.registry.columns), batch.superseded
+        )
+        by = {(s.id_submisi, s.path): s.digantikan_oleh for s in batch.superseded}
+        earlier = [
+            decide.superseded(o, by[(o.delivery.sha256, o.delivery.rel)])
+            if (o.delivery.sha256, o.delivery.rel) in by
+            else o
+            for o in self.outcomes
+        ]
+        # The section frames are in the tables now: memory is kept per batch.
+        self.outcomes = earlier + [dataclasses.replace(o, result=None) for o in batch.outcomes]
+
+    def summary(self) -> IngestSummary:
+        return IngestSummary(outcomes=self.outcomes, skipped=self.found.skipped)
 
 
 def run_ingest(
     settings: Settings,
     ref: Reference,
     now: dt.datetime | None = None,
-    steps: Steps = Steps(),
     schedule: Schedule = in_order,
-    announcer: Announcer | None = None,
 ) -> IngestSummary:
-    """Ingest every new file of every inbox, one ingest per data dir at a time.
-
-    `announcer`: first announces what an interrupted run registered but did not
-    announce, then each batch's rejections after its registry write.
-    """
+    """The ingest flow's steps without Prefect, in its order. Rejections are not announced:
+    their Failed runs and events (and the outbox that guards them) are the flow's."""
     catalog = settings.catalog
     with ingest_lock(catalog):
-        # Taken once the lock is held: rows of runs that waited are stamped after the runs
-        # they waited for (the quality gate's mark relies on it).
         now = now or now_utc()
-        found = steps.discover(catalog)
-        registry = found.registry
-        if announcer:
-            announcer.resume(registry)
-        every: list[Outcome] = []
-        pending = deciding.duplicate_outcomes(found.duplicates)
-        validated = schedule(
-            steps.validate, batches_of(found.new, settings.batch_files), ref, settings
-        )
-        # Closed on the way out, also when a commit fails: a Dask schedule then lets go of
-        # its cluster (a temporary local one shuts down) before the error goes up.
-        with closing(validated):
-            for outcomes in validated:
-                batch = steps.decide(outcomes + pending, registry, every)
-                pending = []
-                registry = commit_batch(
-                    batch, registry, settings, ref, now, steps.writers, announcer
-                )
-                every += batch.outcomes
-        if pending:  # only duplicates: nothing to validate
-            commit_batch(Batch(pending, []), registry, settings, ref, now, steps.writers, announcer)
-            every += pending
-    return IngestSummary(outcomes=every, skipped=found.skipped)
+        found = discover.discover(catalog)
+        run = Run(found)
+        batches = discover.batches_of(found.new, settings.batch_files)
+        with closing(schedule(decide.validate_deliveries, batches, ref, settings)) as validated:
+            for outcomes in run.to_decide(validated):
+                batch = decide.decide(outcomes, run.registry)
+                batch = commit.write_error_reports(batch, settings, ref)
+                commit.write_tables(batch, settings, ref)
+                rows = commit.write_registry(batch, settings, now)
+                run.committed(batch, rows)
+    return run.summary()

@@ -6,7 +6,7 @@ import uuid
 import polars as pl
 
 from lapsit.files import write_atomic
-from lapsit.ingest.announce import Announcer
+from lapsit.ingest.announce import Outbox
 from lapsit.ingest.verdicts import Rejection
 
 
@@ -30,35 +30,31 @@ def _stage(outbox, batch: list[Rejection]):
     return write_atomic(outbox / f"{batch[0].event_id}.json", text)
 
 
-def _announcer(tmp_path, ref, sent: list) -> Announcer:
-    return Announcer(tmp_path / "curated" / ".ditolak-tertunda", tmp_path, ref, sent.extend)
+def _outbox(tmp_path, ref) -> Outbox:
+    return Outbox(tmp_path / "curated" / ".ditolak-tertunda", tmp_path, ref)
 
 
-def test_sending_the_last_batch_leaves_no_outbox_behind(tmp_path, ref):
-    sent: list[Rejection] = []
-    announcer = _announcer(tmp_path, ref, sent)
-    first = _stage(announcer.outbox, [_rejection("tapin")])
-    second = _stage(announcer.outbox, [_rejection("balangan")])
+def test_forgetting_the_last_batch_leaves_no_outbox_behind(tmp_path, ref):
+    outbox = _outbox(tmp_path, ref)
+    first = _stage(outbox.folder, [_rejection("tapin")])
+    second = _stage(outbox.folder, [_rejection("balangan")])
 
-    announcer.send(first)
-    assert [r.kode_polres for r in sent] == ["tapin"]
-    assert list(announcer.outbox.iterdir()) == [second]  # a batch still waits: kept
+    assert [r.kode_polres for r in outbox.read(first)] == ["tapin"]
+    outbox.forget(first)
+    assert list(outbox.folder.iterdir()) == [second]  # a batch still waits: kept
 
-    announcer.send(second)
-    assert [r.kode_polres for r in sent] == ["tapin", "balangan"]
-    assert not announcer.outbox.exists()
+    outbox.forget(second)
+    assert not outbox.folder.exists()
     assert list((tmp_path / "curated").iterdir()) == []
 
 
-def test_resume_delivers_only_what_the_registry_recorded_then_tidies(tmp_path, ref):
-    sent: list[Rejection] = []
-    announcer = _announcer(tmp_path, ref, sent)
+def test_leftover_holds_only_what_the_registry_recorded(tmp_path, ref):
+    outbox = _outbox(tmp_path, ref)
     recorded, dropped = _rejection("tapin"), _rejection("tabalong")
-    _stage(announcer.outbox, [recorded, dropped])
+    staged = _stage(outbox.folder, [recorded, dropped])
     registry = pl.DataFrame({"id_submisi": [recorded.id_submisi], "path": [recorded.path]})
 
-    assert announcer.resume(registry) == 1
-    assert sent == [recorded]
-    assert not announcer.outbox.exists()
-    assert announcer.resume(registry) == 0  # nothing left: a rerun sends nothing again
-    assert sent == [recorded]
+    assert list(outbox.leftover(registry)) == [(staged, [recorded])]
+    outbox.forget(staged)
+    assert not outbox.folder.exists()
+    assert list(outbox.leftover(registry)) == []  # nothing left: a rerun sends nothing again

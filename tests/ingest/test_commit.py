@@ -4,14 +4,16 @@ import datetime as dt
 
 from lapsit.ingest import commit
 from lapsit.ingest.discover import discover
-from lapsit.ingest.run import Steps, run_ingest
+from lapsit.ingest.run import run_ingest
 from lapsit.storage.registry import read_registry
 from tests.builders import valid_sections, write
 
 NOW = dt.datetime(2024, 11, 20, 14, tzinfo=dt.UTC)
 
 
-def test_a_batch_is_written_error_reports_first_tables_next_registry_last(settings, ref):
+def test_a_batch_is_written_error_reports_first_tables_next_registry_last(
+    settings, ref, monkeypatch
+):
     write(settings.catalog.raw_dir / "balangan" / "2024-11-20.xlsx", valid_sections())
     broken = valid_sections("tabalong")
     broken["pengamanan"][0]["personel_polri"] = -1
@@ -30,12 +32,10 @@ def test_a_batch_is_written_error_reports_first_tables_next_registry_last(settin
 
         return run
 
-    writers = commit.Writers(
-        error_reports=recorded("error_reports", commit.write_error_reports),
-        tables=recorded("tables", commit.write_tables),
-        registry=recorded("registry", commit.write_registry),
-    )
-    summary = run_ingest(settings, ref, now=NOW, steps=Steps(writers=writers))
+    for name in ("error_reports", "tables", "registry"):
+        step = getattr(commit, f"write_{name}")
+        monkeypatch.setattr(commit, f"write_{name}", recorded(name, step))
+    summary = run_ingest(settings, ref, now=NOW)
     assert order == ["error_reports", "tables", "registry"]
     assert sorted(o.status for o in summary.outcomes) == ["diterima", "ditolak"]
     assert read_registry(settings.catalog.tables).height == 2

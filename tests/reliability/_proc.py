@@ -24,7 +24,7 @@ def ingest_child(events: Connection, orders: Connection) -> None:
     """Import lapsit, wait for orders, run one ingest, tell `events` how far it got."""
     from lapsit.catalog import SHIPPED_REFERENCE, Catalog
     from lapsit.ingest import commit, discover
-    from lapsit.ingest.run import Steps, run_ingest
+    from lapsit.ingest.run import run_ingest
     from lapsit.reference import load_reference
     from lapsit.settings import Settings
     from lapsit.storage import delta
@@ -39,17 +39,23 @@ def ingest_child(events: Connection, orders: Connection) -> None:
     ref = shipped if same else load_reference(settings.catalog.reference_dir)
     kill_before_table = order.get("kill_before_table")
 
+    discovered, reports_written, tables_written = (
+        discover.discover,
+        commit.write_error_reports,
+        commit.write_tables,
+    )
+
     def discover_files(catalog: Catalog) -> discover.Discovery:
         events.send(("locked", time.monotonic()))
-        return discover.discover(catalog)
+        return discovered(catalog)
 
-    def write_reports(batch: commit.Batch, settings: Settings, ref: object) -> None:
+    def write_reports(batch: commit.Batch, settings: Settings, ref: object) -> commit.Batch:
         events.send(("writes", time.monotonic()))
-        commit.write_error_reports(batch, settings, ref)
+        return reports_written(batch, settings, ref)
 
     def write_tables(batch: commit.Batch, settings: Settings, ref: object) -> None:
         if kill_before_table is None:
-            commit.write_tables(batch, settings, ref)
+            tables_written(batch, settings, ref)
             return
         keys, rows = commit.curated_writes(batch.outcomes, ref)
         for i, t in enumerate(settings.catalog.section_tables()):
@@ -58,9 +64,11 @@ def ingest_child(events: Connection, orders: Connection) -> None:
             delta.replace_slices(t, rows[t.name], keys)
         os.kill(os.getpid(), signal.SIGKILL)
 
-    writers = commit.Writers(error_reports=write_reports, tables=write_tables)
-    steps = Steps(discover=discover_files, writers=writers)
-    summary = run_ingest(settings, ref, steps=steps)
+    # This child runs one ingest: its steps are instrumented where run_ingest finds them.
+    discover.discover = discover_files
+    commit.write_error_reports = write_reports
+    commit.write_tables = write_tables
+    summary = run_ingest(settings, ref)
     events.send(("done", time.monotonic(), dict(summary.totals())))
 
 

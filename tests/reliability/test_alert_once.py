@@ -33,10 +33,9 @@ SETTLE_SECONDS = 8
 
 CRASH_BEFORE_ANNOUNCING = """
 import os, signal, sys
-from lapsit.ingest.announce import Announcer
-Announcer.send = lambda self, staged: os.kill(os.getpid(), signal.SIGKILL)
-from flows.ingest import ingest_flow
-ingest_flow(data_dir=sys.argv[1])
+import flows.ingest
+flows.ingest.announce = lambda rejections: os.kill(os.getpid(), signal.SIGKILL)
+flows.ingest.ingest_flow(data_dir=sys.argv[1])
 """
 CRASH_AFTER_ANNOUNCING = """
 import os, signal, sys

@@ -15,8 +15,10 @@ import shutil
 import signal
 import time
 
+import pytest
+
 from lapsit.ingest import commit
-from lapsit.ingest.run import Steps, run_ingest
+from lapsit.ingest.run import run_ingest
 from lapsit.settings import Settings
 from tests.reliability import _proc
 from tests.reliability.checks import (
@@ -61,12 +63,15 @@ def test_killed_ingest_leaves_consistent_tables_and_the_next_run_completes(tmp_p
         # A first, uninterrupted run measures how long the writes take.
         began: list[float] = []
 
-        def write_reports(batch: commit.Batch, settings: Settings, ref: object) -> None:
-            began.append(time.monotonic())
-            commit.write_error_reports(batch, settings, ref)
+        write_error_reports = commit.write_error_reports
 
-        steps = Steps(writers=commit.Writers(error_reports=write_reports))
-        run_ingest(settings, ref, steps=steps)
+        def write_reports(batch: commit.Batch, settings: Settings, ref: object) -> commit.Batch:
+            began.append(time.monotonic())
+            return write_error_reports(batch, settings, ref)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(commit, "write_error_reports", write_reports)
+            run_ingest(settings, ref)
         writes = time.monotonic() - began[0]
         verdict = check(settings.catalog.curated_dir, model, settled=True)
         assert verdict, verdict.problems
