@@ -65,12 +65,33 @@ def measure(size: str, work_dir: Path) -> dict:
     }
 
 
+def on_postgres(size: str, work_dir: Path) -> dict:
+    """The same, with the embedded server keeping its state in a temporary PostgreSQL
+    cluster (`tests/flows/test_postgres_workers.py`'s, as docs/deploy.md sets one up)."""
+    from tests.flows.test_postgres_workers import postgres_cluster
+
+    work_dir.mkdir(parents=True, exist_ok=True)
+    with postgres_cluster(work_dir) as pg:
+        os.environ["PREFECT_API_DATABASE_CONNECTION_URL"] = pg.url
+        try:
+            return measure(size, work_dir) | {"database": "postgresql"}
+        finally:
+            del os.environ["PREFECT_API_DATABASE_CONNECTION_URL"]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.rejections", description=__doc__)
     parser.add_argument("--size", choices=list(SIZES), default="S")
     parser.add_argument("--work-dir", type=Path, default=HERE / ".work")
+    parser.add_argument(
+        "--postgres", action="store_true", help="the server on PostgreSQL instead of SQLite"
+    )
     args = parser.parse_args(argv)
-    print(json.dumps(measure(args.size, args.work_dir), indent=2))
+    if args.postgres:
+        result = on_postgres(args.size, args.work_dir)
+    else:
+        result = measure(args.size, args.work_dir) | {"database": "sqlite"}
+    print(json.dumps(result, indent=2))
     return 0
 
 

@@ -19,8 +19,6 @@ neutrality case holds personal data).
 """
 
 import datetime as dt
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from prefect.blocks.notifications import CustomWebhookNotificationBlock
@@ -30,8 +28,8 @@ from prefect.events.schemas.automations import AutomationCore, EventTrigger, Pos
 
 from lapsit.ingest.verdicts import REJECTED_EVENT
 from lapsit.reference import Reference
+from lapsit.settings import Settings
 
-WEBHOOK_VARIABLE = "LAPSIT_WEBHOOK_URL_{}"
 AUTOMATION_PREFIX = "lapsit · ditolak · "
 SUBJECT = "Submisi ditolak: {{ event.resource.name }}"
 BODY = (
@@ -41,10 +39,10 @@ BODY = (
 )
 
 
-def webhook_urls(ref: Reference, environ: Mapping[str, str] = os.environ) -> dict[str, str]:
-    """The webhook of each Polda that has one configured (LAPSIT_WEBHOOK_URL_<KODE_POLDA>)."""
-    found = {p: environ.get(WEBHOOK_VARIABLE.format(p.upper()), "") for p in ref.polda_codes()}
-    return {polda: url.strip() for polda, url in found.items() if url.strip()}
+def webhook_urls(ref: Reference, settings: Settings) -> dict[str, str]:
+    """The webhook of each known Polda that has one configured
+    (`Settings.webhook_urls`, from LAPSIT_WEBHOOK_URL_<KODE_POLDA>)."""
+    return {p: settings.webhook_urls[p] for p in ref.polda_codes() if p in settings.webhook_urls}
 
 
 def block_name(kode_polda: str) -> str:
@@ -93,9 +91,9 @@ class AlertsResult:
     removed: list[str]
 
 
-async def ensure_alerts(ref: Reference, environ: Mapping[str, str] = os.environ) -> AlertsResult:
+async def ensure_alerts(ref: Reference, settings: Settings) -> AlertsResult:
     """Create or update each configured Polda's block and Automation; remove the others'."""
-    urls = webhook_urls(ref, environ)
+    urls = webhook_urls(ref, settings)
     created, updated, removed = [], [], []
     async with get_client() as client:
         for polda in ref.polda_codes():

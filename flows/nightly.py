@@ -14,6 +14,7 @@ from flows.names import polda_zone
 from flows.params import AlamatDask, FolderData, KodePolda, PelaksanaTugas, TanggalLaporan
 from flows.quality import quality_flow
 from flows.report import report_flow
+from lapsit import artifacts
 from lapsit.catalog import NATIONAL
 from lapsit.clock import local_time, now_utc, today_in
 from lapsit.ingest.records import IngestSummary
@@ -27,8 +28,6 @@ from lapsit.settings import resolved
 from lapsit.templating import render
 from schemas.choices import DITOLAK
 from tasks.reference import load_reference
-
-NIGHTLY_ARTIFACT = "ringkasan-malam"
 
 
 def report_dates(
@@ -149,7 +148,7 @@ def nightly_flow(
             night.report_errors[NATIONAL] = state.message or state.name
             logger.error("Laporan nasional gagal: %s", state.message)
     create_markdown_artifact(
-        key=NIGHTLY_ARTIFACT,
+        key=artifacts.NIGHTLY,
         markdown=summary_markdown(night),
         description=f"Run malam {', '.join(f'{p} {d}' for p, d in dates.items())}",
     )

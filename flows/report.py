@@ -2,7 +2,6 @@
 or the national roll-up of every Polda."""
 
 import datetime as dt
-import re
 from pathlib import Path
 
 from prefect import flow, get_run_logger
@@ -17,6 +16,7 @@ from flows.params import (
     TanggalWajib,
     VersiRegistri,
 )
+from lapsit import artifacts
 from lapsit.catalog import NATIONAL
 from lapsit.clock import now_utc
 from lapsit.reference import require_polda
@@ -24,11 +24,6 @@ from lapsit.report.render import Written, render_markdown, render_national_markd
 from lapsit.settings import resolved
 from tasks.reference import load_reference
 from tasks.report import build_national, build_reports, load_snapshot, write_national, write_report
-
-
-def artifact_key(kode_polda: str, tanggal: dt.date) -> str:
-    """`lapsit-kalsel-2024-11-20`: Prefect keys allow lowercase letters, digits and dashes."""
-    return re.sub(r"[^a-z0-9-]+", "-", f"lapsit-{kode_polda}-{tanggal.isoformat()}".lower())
 
 
 def _publish(key: str, markdown: str, description: str) -> None:
@@ -80,7 +75,7 @@ def report_flow(
         national = build_national(reports, now)
         written += _kept(write_national(national, settings.catalog), NATIONAL)
         _publish(
-            artifact_key(NATIONAL, tanggal),
+            artifacts.report(NATIONAL, tanggal),
             render_national_markdown(national),
             f"Laporan situasi nasional {tanggal.isoformat()}",
         )
@@ -91,7 +86,7 @@ def report_flow(
         files = [p for r in reports for p in _kept(write_report(r, settings.catalog), r.scope.kode)]
         written += files
         _publish(
-            artifact_key(polda, tanggal),
+            artifacts.report(polda, tanggal),
             render_markdown(reports[0]),
             f"Laporan situasi {reports[0].scope.nama} {tanggal.isoformat()}",
         )

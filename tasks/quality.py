@@ -4,10 +4,9 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
+from lapsit import artifacts
 from lapsit.quality import gate
 from lapsit.quality.result import QualityResult
-
-QUALITY_ARTIFACT = "gerbang-kualitas"
 
 # Reads the curated tables; a table it cannot read fails the task (and the run), never passes.
 run_quality_gate = task(gate.run_gate, name="run_quality_gate", cache_policy=NO_CACHE)
@@ -17,7 +16,7 @@ run_quality_gate = task(gate.run_gate, name="run_quality_gate", cache_policy=NO_
 def publish_quality(result: QualityResult) -> None:
     """The gate's outcome as a Markdown artifact linking Data Docs."""
     create_markdown_artifact(
-        key=QUALITY_ARTIFACT,
+        key=artifacts.QUALITY,
         markdown=gate.markdown(result),
         description=result.summary()[:500],
     )

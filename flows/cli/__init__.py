@@ -27,7 +27,7 @@ from lapsit.errors import LapsitError, ReferenceDataError
 __all__ = ["EXIT_FAILED", "EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
 # Prefect's embedded server waits 20 s for itself to start; on a loaded 2-core machine it
-# takes 20-25 s (benchmarks/RESULTS.md), and the flow then fails before it begins.
+# can take longer (benchmarks/RESULTS.md), and the flow then fails before it begins.
 EPHEMERAL_STARTUP_SECONDS = "120"
 
 

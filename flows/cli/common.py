@@ -3,7 +3,6 @@
 import argparse
 import datetime as dt
 import logging
-import os
 import re
 
 from flows.cli.bahasa import Parser
@@ -28,7 +27,8 @@ def existing_data_dir(settings: Settings, advice: str | None = None) -> Settings
     to do instead (default: make the demo data there).
     """
     if not settings.data_dir.is_dir():
-        given = "LAPSIT_DATA_DIR" if os.environ.get("LAPSIT_DATA_DIR") else "--data-dir"
+        from_environment = "data_dir" in Settings().model_fields_set
+        given = "LAPSIT_DATA_DIR" if from_environment else "--data-dir"
         advice = advice or f"buat data contoh dengan lapsit demo --data-dir {settings.data_dir}"
         raise UsageError(
             f"Folder data {settings.data_dir} tidak ada. Periksa {given} "
@@ -70,7 +70,7 @@ def data_dir_option() -> argparse.ArgumentParser:
     parent.add_argument(
         "--data-dir",
         metavar="FOLDER",
-        default=os.environ.get("LAPSIT_DATA_DIR"),
+        default=None,
         help="folder data (raw/, curated/, reports/); bawaan: LAPSIT_DATA_DIR atau data/",
     )
     return parent

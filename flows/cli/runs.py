@@ -206,7 +206,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = existing_data_dir(settings_of(args))
     ref = load_reference(settings.catalog.reference_dir)
     # Alerts need this long-running server: the embedded one would die with the command.
-    print(describe(asyncio.run(ensure_alerts(ref))), flush=True)
+    print(describe(asyncio.run(ensure_alerts(ref, settings))), flush=True)
     serve(ref, settings.data_dir)
     return EXIT_OK
 

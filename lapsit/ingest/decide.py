@@ -22,7 +22,7 @@ def validate_deliveries(
     deliveries: list[Delivery], ref: Reference, settings: Settings
 ) -> list[Outcome]:
     """Read and validate new files in one batch; unknown inboxes are refused unread."""
-    # The reader and the contract's pandera models (pandas with them, about 1 s) load only
+    # The reader and the contract's pandera models (pandas with them: slow) load only
     # when there are files to read: an ingest with nothing new never imports them.
     from lapsit.reading import read_submission
     from lapsit.validation.batch import Candidate, validate_batch

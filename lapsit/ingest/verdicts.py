@@ -27,7 +27,6 @@ COUNTED = (DITERIMA, DITOLAK, DIGANTIKAN, DUPLIKAT, "dilewati")
 # How many errors a rejection's run or an artifact row names.
 FIRST_ERRORS = 3
 REJECTED_EVENT = "lapsit.submisi.ditolak"
-REJECTED_ARTIFACT = "submisi-ditolak"
 # The Prefect UI draws each table cell on one line and breaks it only at a newline: the
 # first error is wrapped to this many characters a line, so that the Polres, the reason
 # and the error count fit side by side in the artifact page at 1440 px and at 1280 px.

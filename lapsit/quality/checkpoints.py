@@ -1,7 +1,7 @@
 """Run one Great Expectations checkpoint per table and build Data Docs.
 
-Great Expectations takes ~7 s to import, so it is imported inside
-`run_checkpoints` only: nothing else of lapsit pulls it in.
+Great Expectations takes seconds to import (docs/performance.md), so it is imported
+inside `run_checkpoints` only: nothing else of lapsit pulls it in.
 """
 
 import datetime as dt
@@ -57,7 +57,7 @@ def run_checkpoints(
     for name, frame in frames.items():
         batch = source.add_dataframe_asset(name=name).add_batch_definition_whole_dataframe(name)
         # The suite is stored once, whole: adding expectations one by one re-serialises
-        # the stored suite each time (about 40 ms an expectation).
+        # the stored suite each time.
         declared = [
             getattr(gx.expectations, e.kind)(**e.kwargs, notes=e.notes) for e in expectations[name]
         ]

@@ -22,7 +22,7 @@ from types import TracebackType
 
 from lapsit.report import charts
 
-# From this many reports on, the workers' start is paid back (a report's charts: ~0.13 s).
+# From this many reports on, the workers' start is paid back (docs/performance.md).
 POOL_FROM = 16
 # One report is assembled at a time, and drawing its charts takes about as long: more
 # workers than this would wait, each having paid its start.

@@ -132,9 +132,6 @@ class Staffing:
     def kurang_linmas(self) -> int:
         return sum(r["kurang_linmas"] or 0 for r in self.kekurangan)
 
-    def of_polres(self, kode_polres: str) -> list[dict]:
-        return [r for r in self.kekurangan if r["kode_polres"] == kode_polres]
-
 
 NOT_ASSESSED = Staffing(False, [], 0, 0, [], [])
 

@@ -13,7 +13,8 @@ from prefect.client.schemas.filters import (
 )
 
 from flows.cli import main
-from flows.report import artifact_key, report_flow
+from flows.report import report_flow
+from lapsit import artifacts
 from lapsit.demo.files import stamp
 from lapsit.ingest.run import run_ingest
 from tests.builders import TANGGAL, valid_sections, write
@@ -63,7 +64,7 @@ def test_report_flow_writes_every_report_and_publishes_the_polda_markdown(
     soup = BeautifulSoup((folder / f"lapsit-kalsel-{TANGGAL}.html").read_text(), "html.parser")
     polri = soup.select_one('.kartu[data-kunci="personel_polri"] .nilai').get_text(strip=True)
     assert int(polri) == sum(r["personel_polri"] for r in valid_sections()["pengamanan"])
-    key = artifact_key("kalsel", TANGGAL)
+    key = artifacts.report("kalsel", TANGGAL)
     assert key == "lapsit-kalsel-2024-11-20"
     [artifact] = asyncio.run(_artifacts(key, state.state_details.flow_run_id))
     assert artifact.type == "markdown"
