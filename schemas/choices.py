@@ -5,6 +5,7 @@ Each list keeps its values in the contract's order, with the name a reader sees
 """
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 
 class Choices(tuple):
@@ -106,3 +107,41 @@ DITOLAK = "ditolak"
 DIGANTIKAN = "digantikan"
 DUPLIKAT = "duplikat"
 STATUS_SUBMISI = (DITERIMA, DITOLAK, DIGANTIKAN, DUPLIKAT)
+# A file in an inbox that no ingest has registered yet (the portal's lists, the API).
+MENUNGGU = "menunggu"
+
+
+@dataclass(frozen=True)
+class Word:
+    """How a status is shown: its word, and a sign beside it (never told by colour alone)."""
+
+    word: str
+    sign: str
+
+    def __str__(self) -> str:
+        return f"{self.sign} {self.word}"
+
+
+# The words of a submission's status, on every page and error report.
+SUBMISSION_WORDS: dict[str, Word] = {
+    DITERIMA: Word("Diterima", "✔"),
+    DITOLAK: Word("Ditolak", "✖"),
+    DIGANTIKAN: Word("Digantikan kiriman lebih baru", "↺"),
+    DUPLIKAT: Word("Duplikat", "="),
+    MENUNGGU: Word("Menunggu ingest", "⇪"),
+}
+
+# A Polres's standing for one report date (kelengkapan), in the report and on the board.
+TEPAT_WAKTU = "tepat_waktu"
+TERLAMBAT = "terlambat"
+BELUM_LAPOR = "belum_lapor"  # no report yet, before the Polda's deadline on that date
+TIDAK_LAPOR = "tidak_lapor"  # no report, from the deadline on (and for every past date)
+TERKIRIM = "terkirim"  # the board only: a file sent today that no ingest has registered yet
+POLRES_WORDS: dict[str, Word] = {
+    TEPAT_WAKTU: Word("Tepat waktu", "✔"),
+    TERLAMBAT: Word("Terlambat", "!"),
+    DITOLAK: Word("Ditolak", "✖"),
+    BELUM_LAPOR: Word("Belum melapor", "…"),
+    TIDAK_LAPOR: Word("Tidak melapor", "–"),
+    TERKIRIM: Word("Terkirim, menunggu ingest", "⇪"),
+}

@@ -11,13 +11,14 @@ from lapsit.ingest.records import Outcome
 from lapsit.privacy import mask_nrp
 from lapsit.reference import Reference
 from lapsit.templating import render
+from schemas.choices import SUBMISSION_WORDS
 
-STATUS_LABEL = {
-    "diterima": "DITERIMA",
-    "ditolak": "DITOLAK",
-    "digantikan": "DITERIMA, lalu digantikan kiriman yang lebih baru",
-    "duplikat": "DUPLIKAT",
-}
+
+def _status(status: str) -> str:
+    """A registry status in the report's capitals (its word of `schemas.choices`); the
+    portal's own phrases for a file not yet ingested pass as they are."""
+    word = SUBMISSION_WORDS.get(status)
+    return word.word.upper() if word else status.upper()
 
 
 def context(
@@ -39,7 +40,7 @@ def context(
         # An NRP typed in a file name is not shown whole either; a date near `received` is.
         "file": mask_nrp(file_name, day),
         "polres": nama_polres,
-        "status": STATUS_LABEL.get(status, status.upper()),
+        "status": _status(status),
         "received": local_stamp(received, zone) if received else None,
         "json_file": json_file,
         "errors": [g for g in errors if g.severity == ERROR],

@@ -20,16 +20,9 @@ from lapsit.report.stage import Scope, polda_scope
 from lapsit.report.tables import per_polres
 from lapsit.storage.registry import read_registry
 from lapsit.storage.rows import conform_section
+from schemas.choices import BELUM_LAPOR, DITOLAK, POLRES_WORDS, TERKIRIM, TIDAK_LAPOR
 from schemas.sections import CURATED_SECTIONS
 
-# Status -> (the word shown, a sign beside it): never told by colour alone.
-STATUS = {
-    "tepat_waktu": ("Tepat waktu", "✔"),
-    "terlambat": ("Terlambat", "!"),
-    "ditolak": ("Ditolak", "✖"),
-    "terkirim": ("Terkirim, menunggu ingest", "⇪"),
-    "tidak_lapor": ("Belum melapor", "…"),
-}
 REPORTS_SHOWN = 7
 
 
@@ -41,24 +34,37 @@ class Board:
     zona: str
     batas_waktu: str  # `20.00 WITA`
     rows: list[dict]
+    # The status of a Polres without a report now: `belum_lapor` before the deadline.
+    tanpa_laporan: str
 
     def count(self, status: str) -> int:
         return sum(r["status"] == status for r in self.rows)
 
+    def legend(self) -> dict:
+        """The statuses the board can show now, with their words (one of belum_lapor and
+        tidak_lapor, whichever the hour makes)."""
+        hidden = TIDAK_LAPOR if self.tanpa_laporan == BELUM_LAPOR else BELUM_LAPOR
+        return {k: w for k, w in POLRES_WORDS.items() if k != hidden}
 
-def _context(portal: Portal, scope: Scope, day: dt.date) -> Context:
-    """The report's context on the registry alone (the board shows no section figures)."""
+
+def _context(portal: Portal, scope: Scope, day: dt.date, now: dt.datetime) -> Context:
+    """The report's context on the registry alone (the board shows no section figures), as
+    of now: before the deadline a Polres without a report has not reported *yet*."""
     registry = read_registry(portal.catalog.tables)
     sections = {name: conform_section(None, name) for name in CURATED_SECTIONS}
     snap = Snapshot(registry, sections, {})
-    return Context(snap, portal.ref, scope, day, portal.settings.batas_waktu)
+    return Context(snap, portal.ref, scope, day, portal.settings.batas_waktu, dibuat=now)
 
 
-def board(portal: Portal, kode_polda: str, day: dt.date | None = None) -> Board:
-    """Every Polres of the Polda today: its status, when it reported, the first error."""
+def board(
+    portal: Portal, kode_polda: str, day: dt.date | None = None, now: dt.datetime | None = None
+) -> Board:
+    """Every Polres of the Polda on `day` (today) as of `now`: its status, when it reported,
+    the first error."""
     scope = polda_scope(portal.ref, kode_polda)
-    day = day or today_in(scope.zona_waktu)
-    ctx = _context(portal, scope, day)
+    now = now or dt.datetime.now(dt.UTC)
+    day = day or today_in(scope.zona_waktu, now)
+    ctx = _context(portal, scope, day, now)
     done = completeness(ctx)
     first_error = {}
     for r in done.ditolak:  # in order of delivery: the latest rejected file's first error wins
@@ -72,9 +78,9 @@ def board(portal: Portal, kode_polda: str, day: dt.date | None = None) -> Board:
     for r in per_polres(ctx, done.ditolak_kode):
         status = r["status"]
         waiting = pending.get(r["kode_polres"])
-        if waiting is not None and status in ("tidak_lapor", "ditolak"):
-            status = "terkirim"
-        word, sign = STATUS[status]
+        if waiting is not None and status in (BELUM_LAPOR, TIDAK_LAPOR, DITOLAK):
+            status = TERKIRIM
+        word, sign = POLRES_WORDS[status].word, POLRES_WORDS[status].sign
         rows.append(
             {
                 "kode_polres": r["kode_polres"],
@@ -99,6 +105,7 @@ def board(portal: Portal, kode_polda: str, day: dt.date | None = None) -> Board:
         scope.zona_waktu,
         f"{deadline:%H.%M} {_abbrev(scope.zona_waktu, day)}",
         rows,
+        BELUM_LAPOR if ctx.before_deadline() else TIDAK_LAPOR,
     )
 
 

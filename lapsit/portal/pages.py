@@ -16,7 +16,7 @@ from lapsit.galat import ERROR, WARNING, Galat
 from lapsit.ingest.error_report import context as report_context
 from lapsit.portal import accounts, audit
 from lapsit.portal.accounts import Throttled
-from lapsit.portal.board import STATUS, board, latest_reports, report_file
+from lapsit.portal.board import board, latest_reports, report_file
 from lapsit.portal.context import Portal
 from lapsit.portal.deps import (
     THROTTLED,
@@ -27,21 +27,16 @@ from lapsit.portal.deps import (
     csrf_token,
     writable,
 )
-from lapsit.portal.submissions import PENDING, submissions, submit
+from lapsit.portal.submissions import submissions, submit
 from lapsit.portal.uploads import BadForm, receive_form
 from lapsit.publishing.template import default_filename, template_date, write_template
 from lapsit.templating import render
+from schemas.choices import SUBMISSION_WORDS
 
 router = APIRouter()
 SMALL_FORM_BYTES = 16 * 1024
 LISTED = 20
-STATUS_WORDS = {
-    "diterima": "✔ Diterima",
-    "ditolak": "✖ Ditolak",
-    "digantikan": "↺ Digantikan kiriman lebih baru",
-    "duplikat": "= Duplikat",
-    PENDING: "⇪ Menunggu ingest",
-}
+SUBMISSION_STATUS = {code: str(word) for code, word in SUBMISSION_WORDS.items()}
 
 
 def page(request: Request, template: str, status: int = 200, **ctx) -> HTMLResponse:
@@ -122,7 +117,7 @@ def _listed(p: Portal, rows: list[dict]) -> list[dict]:
         r
         | {
             "waktu": local_stamp(r["waktu_terima"], zones.get(r["kode_polres"])),
-            "status_kata": STATUS_WORDS.get(r["status"], r["status"]),
+            "status_kata": SUBMISSION_STATUS.get(r["status"], r["status"]),
             "tautan": _report_link(r["kode_polres"], r["berkas"], r["id_submisi"]),
         }
         for r in rows
@@ -139,7 +134,7 @@ def dashboard(request: Request, account: SignedIn, p: PortalDep) -> HTMLResponse
         "board": today,
         "recent": recent,
         "polres": _polres_names(p, codes),
-        "status_words": STATUS,
+        "status_words": today.legend(),
     }
     if account.is_staff:
         reports = latest_reports(p, account.kode_polda)

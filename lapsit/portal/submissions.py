@@ -22,8 +22,9 @@ from lapsit.portal.uploads import Received, store, stored_name
 from lapsit.privacy import mask_nrp
 from lapsit.storage.registry import read_registry
 from lapsit.validation.batch import validate_file
+from schemas.choices import MENUNGGU
 
-PENDING = "menunggu"  # a file in its inbox that no ingest has registered yet
+PENDING = MENUNGGU  # a file in its inbox that no ingest has registered yet
 
 
 @dataclass(frozen=True)

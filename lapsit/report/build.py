@@ -156,7 +156,7 @@ def _without_charts(
 
     `anomalies`: the Polda's (`polda_anomalies`).
     """
-    ctx = Context(snap, ref, scope, tanggal, settings.batas_waktu)
+    ctx = Context(snap, ref, scope, tanggal, settings.batas_waktu, dibuat=now)
     # Nothing reported today is no data, not zero: then there is nothing to compare.
     reported = not _declared(ctx).is_empty()
     before = figures.previous_report_day(ctx) if reported else None

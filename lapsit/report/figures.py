@@ -9,6 +9,7 @@ Polda, whatever its stage.
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import polars as pl
 
@@ -51,6 +52,9 @@ class Context:
     scope: Scope
     tanggal: dt.date
     batas_waktu: dt.time
+    # When the page or report is made: before the deadline on `tanggal`, a Polres without a
+    # report has not reported *yet* (`belum_lapor`); None: made after it.
+    dibuat: dt.datetime | None = None
 
     def __post_init__(self) -> None:
         if not self.snap.covers(self.scope.kode_polda):
@@ -82,6 +86,13 @@ class Context:
             hours=b.hour, minutes=b.minute, seconds=b.second
         )
         return self.local("waktu_terima") <= deadline
+
+    def before_deadline(self) -> bool:
+        """Whether this is made before the Polda's deadline on the date (its local time)."""
+        if self.dibuat is None:
+            return False
+        made = self.dibuat.astimezone(ZoneInfo(self.scope.zona_waktu)).replace(tzinfo=None)
+        return made < dt.datetime.combine(self.tanggal, self.batas_waktu)
 
     def polres_names(self) -> pl.DataFrame:
         return self.scope.polres.with_row_index("_urutan")

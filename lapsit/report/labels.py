@@ -2,7 +2,7 @@
 
 import polars as pl
 
-from schemas.choices import LABELS
+from schemas.choices import LABELS, POLRES_WORDS
 
 
 def label(column: str) -> pl.Expr:
@@ -20,13 +20,8 @@ def label_list(column: str) -> pl.Expr:
     )
 
 
-# Status of a Polres for the report date (per-Polres table).
-STATUS_POLRES = {
-    "tepat_waktu": "Tepat waktu",
-    "terlambat": "Terlambat",
-    "ditolak": "Ditolak",
-    "tidak_lapor": "Tidak melapor",
-}
+# Status of a Polres for the report date (per-Polres table): the words of schemas.choices.
+STATUS_POLRES = {code: w.word for code, w in POLRES_WORDS.items()}
 
 
 def election_name(kode_pemilihan: str) -> str:

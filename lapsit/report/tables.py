@@ -5,7 +5,7 @@ import polars as pl
 from lapsit.privacy import hide_nrp
 from lapsit.report.figures import LEVEL_ORDER, Context, polres_days
 from lapsit.report.labels import label, label_list
-from schemas.choices import SARANA
+from schemas.choices import BELUM_LAPOR, DITOLAK, SARANA, TEPAT_WAKTU, TERLAMBAT, TIDAK_LAPOR
 
 
 def _named(ctx: Context, frame: pl.DataFrame) -> pl.DataFrame:
@@ -39,12 +39,12 @@ def per_polres(ctx: Context, rejected: list[str]) -> list[dict]:
     )
     status = (
         pl.when(pl.col("_tepat"))
-        .then(pl.lit("tepat_waktu"))
+        .then(pl.lit(TEPAT_WAKTU))
         .when(pl.col("_tepat").is_not_null())
-        .then(pl.lit("terlambat"))
+        .then(pl.lit(TERLAMBAT))
         .when(pl.col("kode_polres").is_in(rejected))
-        .then(pl.lit("ditolak"))
-        .otherwise(pl.lit("tidak_lapor"))
+        .then(pl.lit(DITOLAK))
+        .otherwise(pl.lit(BELUM_LAPOR if ctx.before_deadline() else TIDAK_LAPOR))
     )
     return (
         frame.sort("_urutan")

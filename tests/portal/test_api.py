@@ -228,6 +228,13 @@ def test_the_board_shows_each_polres_with_its_status_and_first_error(live, tmp_p
     assert rows["tabalong"]["status"] == "tidak_lapor" and rows["tabalong"]["label"]
     assert today.count("tidak_lapor") == 10 and today.batas_waktu == "20.00 WITA"
     assert all(r["tanda"] and r["label"] for r in today.rows)  # never by colour alone
+    # The same day seen before its deadline: not reported *yet*, in its own words.
+    morning = board(portal, "kalsel", day, dt.datetime(2024, 11, 20, 3, 0, tzinfo=dt.UTC))
+    waiting = {r["kode_polres"]: r for r in morning.rows}["tabalong"]
+    assert (waiting["status"], waiting["label"]) == ("belum_lapor", "Belum melapor")
+    assert morning.count("belum_lapor") == 10 and morning.count("tidak_lapor") == 0
+    assert "belum_lapor" in morning.legend() and "tidak_lapor" not in morning.legend()
+    assert (rows["tabalong"]["label"], "tidak_lapor") == ("Tidak melapor", today.tanpa_laporan)
 
 
 def test_unusable_parameters_and_unknown_paths_are_answered_in_indonesian(live):

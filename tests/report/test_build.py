@@ -472,3 +472,17 @@ def test_charts_are_drawn_here_when_a_worker_dies(polda):
     died: Future = Future()
     died.set_exception(BrokenProcessPool("worker killed"))
     assert drawing.collect(died, trend, start, polda.jumlah_polres) == polda.grafik
+
+
+def test_a_report_made_before_the_deadline_says_not_reported_yet(season, ref):
+    """`belum_lapor` before the Polda's deadline on the date, `tidak_lapor` from it on."""
+    settings, snap = season["settings"], load(season["settings"].catalog.curated_dir)
+    shown = []
+    for made in (dt.datetime(2024, 11, 20, 11, 59, tzinfo=dt.UTC),  # 19.59 WITA
+                 dt.datetime(2024, 11, 20, 12, 0, tzinfo=dt.UTC)):  # 20.00 WITA  # fmt: skip
+        report = build_polda_reports(snap, ref, settings, "kalsel", D2, made, polda_only=True)[0]
+        soup = BeautifulSoup(render_html(report), "html.parser")
+        row = soup.select_one('#tabel-polres tr[data-polres="kotabaru"]').select("td")
+        status = {p["kode_polres"]: p["status"] for p in report.polres}["kotabaru"]
+        shown.append((status, row[1].get_text(strip=True)))
+    assert shown == [("belum_lapor", "Belum melapor"), ("tidak_lapor", "Tidak melapor")]
