@@ -102,13 +102,13 @@ def ingest_run_name() -> str:
         raw = settings.catalog.raw_dir
         inboxes = sorted(p.name for p in raw.iterdir() if p.is_dir()) if raw.is_dir() else []
     except (LapsitError, OSError):  # the run itself reports it; the name stays plain
-        return verdicts.ingest_run_name([], None, now)
+        return verdicts.ingest_name([], None, now)
     polda_of = ref.polda_of()
     present = {polda_of[i] for i in inboxes if i in polda_of}
     polda = [p for p in ref.polda_codes() if p in present]
     zones = ref.zones()
     first = next((i for i in inboxes if polda and polda_of.get(i) == polda[0]), None)
-    return verdicts.ingest_run_name(polda, zones.get(first), now)
+    return verdicts.ingest_name(polda, zones.get(first), now)
 
 
 @flow(name="ingest", flow_run_name=ingest_run_name, log_prints=False)

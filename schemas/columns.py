@@ -8,7 +8,7 @@ and the rules reported on it.
 import functools
 from dataclasses import dataclass
 
-from schemas.contract import SECTIONS, columns
+from schemas.contract import SECTION_MODELS, columns
 from schemas.rules import RULES, Rule, builtin_rule
 
 # Column-level checks pandera names by itself: described through the column's limits.
@@ -46,13 +46,13 @@ class Column:
 
     def checks(self) -> list[str]:
         """The names of pandera's own checks on this column."""
-        schema = SECTIONS[self.section].to_schema().columns[self.name]
+        schema = SECTION_MODELS[self.section].to_schema().columns[self.name]
         return [c.name for c in schema.checks if c.name in BUILTIN_CHECKS]
 
 
 def model_rules(section: str) -> list[str]:
     """Names of the section's own rules: sheet-level checks and named column checks."""
-    schema = SECTIONS[section].to_schema()
+    schema = SECTION_MODELS[section].to_schema()
     names = [c.name for c in schema.checks]
     for col in schema.columns.values():
         names += [c.name for c in col.checks if c.name not in BUILTIN_CHECKS]
@@ -66,7 +66,7 @@ def section_rules(section: str) -> list[str]:
 
 def contract_columns(section: str) -> list[Column]:
     """The section's columns in order, with their limits and rules, from the model."""
-    schema = SECTIONS[section].to_schema()
+    schema = SECTION_MODELS[section].to_schema()
     rules = model_rules(section)
     out = []
     for name, meta in columns(section).items():

@@ -31,7 +31,7 @@ from schemas.choices import (
 from schemas.sections import CURATED_SECTIONS, REQUIRED_SECTIONS, TIERS
 from schemas.sections import SECTIONS as SECTION_NAMES
 
-__all__ = ["CONTRACT_VERSION", "CURATED_SECTIONS", "REQUIRED_SECTIONS", "SECTIONS", "columns"]
+__all__ = ["CONTRACT_VERSION", "CURATED_SECTIONS", "REQUIRED_SECTIONS", "SECTION_MODELS", "columns"]
 
 # 1.1 adds the optional TPS tier columns of `pengamanan`; 1.1 only adds, so every file and
 # template of an earlier minor version of the same major stays valid (`template_accepted`).
@@ -338,12 +338,12 @@ class Kesiapan(_Section):
 
 
 MODELS = (Laporan, Pengamanan, Satgas, Kejadian, Netralitas, Kesiapan)
-SECTIONS: dict[str, type[_Section]] = dict(zip(SECTION_NAMES, MODELS, strict=True))
+SECTION_MODELS: dict[str, type[_Section]] = dict(zip(SECTION_NAMES, MODELS, strict=True))
 
 
 def columns(section: str) -> dict[str, dict]:
     """The contract's columns of a section, in order, with their metadata and nullability."""
-    schema = SECTIONS[section].to_schema()
+    schema = SECTION_MODELS[section].to_schema()
     return {
         name: {**col.metadata, "nullable": col.nullable, "dtype": col.dtype.type}
         for name, col in schema.columns.items()

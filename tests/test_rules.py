@@ -13,7 +13,7 @@ import pytest
 
 from lapsit.validation.batch import validate_file
 from schemas.columns import contract_columns, model_rules
-from schemas.contract import SECTIONS, columns
+from schemas.contract import SECTION_MODELS, columns
 from schemas.rules import BUILTIN, CAST, DECLARED, FILE, MODEL, RULES
 from tests.builders import valid_sections, write
 
@@ -446,7 +446,7 @@ PRODUCT = Path(__file__).resolve().parents[1]
 def _named_checks() -> dict[str, set[str]]:
     """Rule id of every named check of the models -> the sections that check it."""
     found: dict[str, set[str]] = {}
-    for section in SECTIONS:
+    for section in SECTION_MODELS:
         for name in model_rules(section):
             found.setdefault(name, set()).add(section)
     return found
@@ -455,7 +455,7 @@ def _named_checks() -> dict[str, set[str]]:
 def _builtin_checks() -> set[tuple[str, str]]:
     """(pandera's own check, column) of every column of the models, not_nullable included."""
     pairs = set()
-    for section in SECTIONS:
+    for section in SECTION_MODELS:
         for col in contract_columns(section):
             pairs |= {(check, col.name) for check in col.checks()}
             if not col.nullable:
@@ -508,7 +508,7 @@ def test_every_builtin_check_names_exactly_one_rule():
 
 
 def test_every_lossy_cast_names_exactly_one_rule():
-    kinds = {col.kind for s in SECTIONS for col in contract_columns(s)}
+    kinds = {col.kind for s in SECTION_MODELS for col in contract_columns(s)}
     for kind in ("int", "date", "datetime"):
         assert kind in kinds
         assert len([r for r in RULES.values() if r.where == CAST and r.kind == kind]) == 1, kind
@@ -524,7 +524,7 @@ def test_every_file_level_rule_is_raised_by_the_code_and_nothing_undeclared_is()
 
 def test_every_declaration_is_used():
     named, builtins = _named_checks(), _builtin_checks()
-    kinds = {col.kind for s in SECTIONS for col in contract_columns(s)}
+    kinds = {col.kind for s in SECTION_MODELS for col in contract_columns(s)}
     raised = _raised_in_code()
     for rule in RULES.values():
         used = {

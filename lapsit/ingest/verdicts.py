@@ -105,7 +105,7 @@ def state_name(totals: Counter) -> str:
     return "Selesai · tidak ada berkas baru"
 
 
-def ingest_run_name(polda: list[str], zone: str | None, now: dt.datetime) -> str:
+def ingest_name(polda: list[str], zone: str | None, now: dt.datetime) -> str:
     """What an ingest run works on and when, e.g. `ingest · kalsel · 27/11 20.01 WITA`."""
     where = ", ".join(polda) if polda else "semua kotak masuk"
     day = now.astimezone(zoneinfo.ZoneInfo(zone or "UTC"))

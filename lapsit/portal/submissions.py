@@ -28,7 +28,7 @@ PENDING = MENUNGGU  # a file in its inbox that no ingest has registered yet
 
 
 @dataclass(frozen=True)
-class Verdict:
+class UploadVerdict:
     """The verdict on one upload (SPEC §7), advisory until the next ingest."""
 
     id_submisi: str
@@ -57,7 +57,7 @@ def _received_at(path: Path) -> dt.datetime:
 
 def submit(
     portal: Portal, account: Account, received: Received, kode_polres: str, alamat: str
-) -> Verdict:
+) -> UploadVerdict:
     """Store an upload in the inbox of `kode_polres` as received, give its verdict, audit it."""
     assert received.staged is not None
     settings, ref = portal.settings, portal.ref
@@ -75,7 +75,7 @@ def submit(
             max_rows=settings.max_rows,
             received=at,
         )
-    verdict = Verdict(
+    verdict = UploadVerdict(
         id_submisi=received.sha256,
         berkas=path.name,
         kode_polres=kode_polres,

@@ -34,7 +34,7 @@ from lapsit.templating import render
 from lapsit.validation.batch import validate_file
 from schemas.choices import STATUS_SUBMISI
 from schemas.columns import contract_columns, section_rules
-from schemas.contract import CONTRACT_VERSION, REQUIRED_SECTIONS, SECTIONS
+from schemas.contract import CONTRACT_VERSION, REQUIRED_SECTIONS, SECTION_MODELS
 from schemas.rules import ERROR, RULES, WARNING, where_words
 
 DOCS_DIR = Path(__file__).resolve().parents[2] / "docs"
@@ -153,16 +153,16 @@ def render_markdown(ref: Reference) -> str:
     """docs/kontrak.md: the contract for operators and systems, in Bahasa Indonesia."""
     choices = [
         (f"{section}.{col.name}", ", ".join(f"`{c}`" for c in col.choices))
-        for section in SECTIONS
+        for section in SECTION_MODELS
         for col in contract_columns(section)
         if col.choices
     ]
     return render(
         TEMPLATE,
         versi=CONTRACT_VERSION,
-        bagian=[[f"`{s}`", _need(s), SECTION_DOCS[s]] for s in SECTIONS],
+        bagian=[[f"`{s}`", _need(s), SECTION_DOCS[s]] for s in SECTION_MODELS],
         kelonggaran=[(KIND_NAMES[k], v) for k, v in KIND_FORMATS.items()],
-        sections=[_section(s) for s in SECTIONS],
+        sections=[_section(s) for s in SECTION_MODELS],
         pilihan=choices,
         polres=[
             [f"`{r['kode_polres']}`", *(r[c] for c in POLRES_SHOWN)]

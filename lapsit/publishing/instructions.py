@@ -15,7 +15,7 @@ from lapsit.publishing.words import (
     type_text,
 )
 from schemas.columns import Column, contract_columns, section_rules
-from schemas.contract import CONTRACT_VERSION, REQUIRED_SECTIONS, SECTIONS
+from schemas.contract import CONTRACT_VERSION, REQUIRED_SECTIONS, SECTION_MODELS
 from schemas.rules import RULES
 
 INSTRUCTIONS_SHEET = "petunjuk"
@@ -73,7 +73,7 @@ def instructions(
     )
     blank()
     text("Cara mengisi", heading)
-    optional = [s for s in SECTIONS if s not in REQUIRED_SECTIONS]
+    optional = [s for s in SECTION_MODELS if s not in REQUIRED_SECTIONS]
     steps = [
         "Satu berkas untuk satu Polres dan satu tanggal laporan. Jangan mengubah nama lembar, "
         "jangan mengubah atau memindahkan baris judul (baris 1); data dimulai dari baris 2. "
@@ -94,7 +94,7 @@ def instructions(
         text(f"{i}. {step}")
     blank()
     text("Isi setiap lembar", heading)
-    for section in SECTIONS:
+    for section in SECTION_MODELS:
         need = "wajib" if section in REQUIRED_SECTIONS else "opsional"
         rules = [RULES[r].doc for r in section_rules(section)]
         extra = f" Aturan: {'; '.join(rules)}." if rules else ""
@@ -129,7 +129,7 @@ def instructions(
     )
     sheet.repeat_rows(row)
     row += 1
-    for section in SECTIONS:
+    for section in SECTION_MODELS:
         for col in contract_columns(section):
             rules = rule_phrases(col)
             if col.choices:

@@ -18,7 +18,7 @@ from lapsit.publishing.words import (
 )
 from lapsit.validation.cast import DATE_DMY, DATE_ISO, DATETIME_DMY, DATETIME_ISO
 from schemas.columns import Column, contract_columns
-from schemas.contract import CONTRACT_VERSION, REQUIRED_SECTIONS, SECTIONS
+from schemas.contract import CONTRACT_VERSION, REQUIRED_SECTIONS, SECTION_MODELS
 from schemas.rules import RULES
 
 SCHEMA_ID = f"urn:lapsit:kontrak:v{CONTRACT_VERSION}:submission"
@@ -168,7 +168,7 @@ def _row_schema(section: str) -> dict:
 def json_schema() -> dict:
     """JSON Schema (draft 2020-12) of the `.json` submission format, from the models."""
     properties: dict = {}
-    for section in SECTIONS:
+    for section in SECTION_MODELS:
         row = _row_schema(section)
         need = "wajib" if section in REQUIRED_SECTIONS else "opsional"
         description = f"{need.capitalize()}. {SECTION_DOCS[section]}"

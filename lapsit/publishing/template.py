@@ -27,7 +27,7 @@ from lapsit.publishing.words import example_text, example_value, rule_phrases
 from lapsit.reading.xlsx import VERSION_PROPERTY
 from lapsit.reference import Reference, stage_on
 from schemas.columns import Column, contract_columns
-from schemas.contract import CONTRACT_VERSION, NRP_PATTERN, SECTIONS
+from schemas.contract import CONTRACT_VERSION, NRP_PATTERN, SECTION_MODELS
 from schemas.rules import RULES, Excel
 
 LISTS_SHEET = "_daftar"
@@ -347,7 +347,7 @@ def write_template(
     lists = _Lists()
     reference = _reference_lists(ref, kode_polres)
     examples = _examples(prefill, kecamatan)
-    for section in SECTIONS:
+    for section in SECTION_MODELS:
         _section_sheet(book, section, lists, kecamatan, reference, prefill, examples)
     lists.write(book)
     book.close()

@@ -8,7 +8,7 @@ import polars as pl
 
 from lapsit.galat import make
 from lapsit.reading.frames import MAX_COLUMNS, RawSubmission, finish, section_frame, unreadable
-from schemas.contract import SECTIONS
+from schemas.contract import SECTION_MODELS
 
 JSON = "json"
 NESTED = "struktur JSON bersarang terlalu dalam"
@@ -90,13 +90,13 @@ def read_json(path: Path, max_rows: int) -> RawSubmission:
         if section in raw.sections:  # `Laporan` and `laporan ` name the same section
             raw.errors.append(make("kunci_ganda", sheet=section, value=key, fmt=JSON))
             continue
-        if section not in SECTIONS:
+        if section not in SECTION_MODELS:
             raw.errors.append(
                 make(
                     "lembar_tidak_dikenal",
                     sheet=key,
                     value=key,
-                    hint=", ".join(SECTIONS),
+                    hint=", ".join(SECTION_MODELS),
                     fmt=JSON,
                 )
             )

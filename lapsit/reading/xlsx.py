@@ -21,7 +21,7 @@ from lapsit.reading.frames import (
     unreadable,
 )
 from lapsit.reading.workbook_guard import CUSTOM_PART, Survey, cell_budget, oversized_sheets, survey
-from schemas.contract import CONTRACT_VERSION, SECTIONS, columns, template_accepted
+from schemas.contract import CONTRACT_VERSION, SECTION_MODELS, columns, template_accepted
 
 # Sheets a workbook may carry besides the sections (instructions, drop-down lists).
 HELPER_SHEETS = ("petunjuk", "_daftar")
@@ -61,7 +61,7 @@ def read_xlsx(path: Path, max_rows: int, surveyed: Survey | None = None) -> RawS
         section = name.strip().lower()
         if section in HELPER_SHEETS:
             continue
-        if section not in SECTIONS:
+        if section not in SECTION_MODELS:
             try:
                 visible = (
                     name in too_big
@@ -71,7 +71,12 @@ def read_xlsx(path: Path, max_rows: int, surveyed: Survey | None = None) -> RawS
                 visible = True
             if visible:
                 raw.errors.append(
-                    make("lembar_tidak_dikenal", sheet=name, value=name, hint=", ".join(SECTIONS))
+                    make(
+                        "lembar_tidak_dikenal",
+                        sheet=name,
+                        value=name,
+                        hint=", ".join(SECTION_MODELS),
+                    )
                 )
             continue
         if name in too_big:

@@ -22,7 +22,7 @@ from schemas.sections import TIERS
 DEPLOYMENT_STAGES = ("masa_tenang", "pemungutan_suara")
 # Tier -> the contract column holding its TPS (kurang rawan: the rest of jumlah_tps).
 TIER_COLUMNS = dict(zip(("rawan", "sangat_rawan", "khusus"), TIERS, strict=True))
-NATIONAL = "pola nasional"
+NATIONAL_PATTERN = "pola nasional"
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def patterns(ref: Reference, kode_polda: str, kode_polres: str) -> dict[str, Pat
     levels = [
         ((kode_polda, kode_polres), names["nama_polres"]),
         ((kode_polda, None), names["nama_polda"]),
-        ((None, None), NATIONAL),
+        ((None, None), NATIONAL_PATTERN),
     ]
     rows = {(r["kode_polda"], r["kode_polres"], r["tingkat"]): r for r in ref.pola.to_dicts()}
     found = {}

@@ -23,7 +23,7 @@ from lapsit.validation.cast import cast_section, lost_to_galat
 from lapsit.validation.failures import model_failures, reference_lists
 from lapsit.validation.kecamatan import KECAMATAN_RULES, resolve_kecamatan
 from lapsit.validation.result import Result
-from schemas.contract import REQUIRED_SECTIONS, SECTIONS, columns
+from schemas.contract import REQUIRED_SECTIONS, SECTION_MODELS, columns
 from schemas.rules import CAST, RULES
 
 
@@ -126,7 +126,7 @@ def validate_batch(candidates: list[Candidate], ref: Reference) -> list[Result]:
     formats = [c.raw.fmt for c in candidates]
     # section -> (typed frame, the same rows as read, for the values shown)
     typed: dict[str, tuple[pl.DataFrame, pl.DataFrame]] = {}
-    for section in SECTIONS:
+    for section in SECTION_MODELS:
         stacked = _stack(candidates, section, ref)
         if stacked is None:
             continue

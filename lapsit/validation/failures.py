@@ -17,7 +17,7 @@ from lapsit.clock import local_stamp
 from lapsit.galat import Galat, make
 from lapsit.reference import Reference
 from schemas.columns import column as contract_column
-from schemas.contract import SECTIONS
+from schemas.contract import SECTION_MODELS
 from schemas.rules import MODEL, RULES, Case, Rule, builtin_rule
 
 UNDECLARED = RULES["kontrak_tidak_dikenal"]
@@ -96,7 +96,7 @@ def model_failures(
     """
     out: dict[int, list[Galat]] = {}
     try:
-        SECTIONS[section].validate(frame, lazy=True)
+        SECTION_MODELS[section].validate(frame, lazy=True)
         return out
     except pandera.errors.SchemaErrors as exc:
         cases = exc.failure_cases

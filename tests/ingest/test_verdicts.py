@@ -75,13 +75,13 @@ def test_state_name_says_what_happened_at_a_glance():
 
 def test_ingest_run_name_is_the_polda_and_the_local_time_never_a_path():
     now = dt.datetime(2024, 11, 27, 12, 1, tzinfo=dt.UTC)
-    assert verdicts.ingest_run_name(["kalsel"], "Asia/Makassar", now) == (
+    assert verdicts.ingest_name(["kalsel"], "Asia/Makassar", now) == (
         "ingest · kalsel · 27/11 20.01 WITA"
     )
-    assert verdicts.ingest_run_name(["sumsel", "jambi"], "Asia/Jakarta", now) == (
+    assert verdicts.ingest_name(["sumsel", "jambi"], "Asia/Jakarta", now) == (
         "ingest · sumsel, jambi · 27/11 19.01 WIB"
     )
-    assert verdicts.ingest_run_name([], None, now) == "ingest · semua kotak masuk · 27/11 12.01 UTC"
+    assert verdicts.ingest_name([], None, now) == "ingest · semua kotak masuk · 27/11 12.01 UTC"
 
 
 def test_event_and_artifact_row_of_a_rejection(ref, tmp_path):

@@ -11,7 +11,7 @@ from lapsit.publishing.json_schema import json_schema
 from lapsit.publishing.words import EXAMPLE, KIND_FORMATS, SECTION_DOCS
 from lapsit.validation.batch import validate_file
 from schemas.columns import contract_columns, model_rules
-from schemas.contract import SECTIONS
+from schemas.contract import SECTION_MODELS
 from schemas.rules import RULES
 from tests.builders import valid_sections, write
 
@@ -46,7 +46,7 @@ def test_write_docs_writes_both_files(tmp_path, ref):
 
 
 def test_every_rule_section_and_kind_has_its_words():
-    for section in SECTIONS:
+    for section in SECTION_MODELS:
         assert section in SECTION_DOCS
         for rule in model_rules(section):
             assert RULES[rule].doc, f"rule {rule} of {section} has no words in its declaration"
@@ -56,7 +56,7 @@ def test_every_rule_section_and_kind_has_its_words():
 
 def test_markdown_names_every_column_choice_and_rule(ref):
     text = generate(ref)[MARKDOWN]
-    for section in SECTIONS:
+    for section in SECTION_MODELS:
         assert f"### `{section}`" in text
         for col in contract_columns(section):
             assert f"`{col.name}`" in text

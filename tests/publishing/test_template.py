@@ -16,7 +16,7 @@ from lapsit.reading.xlsx import HELPER_SHEETS, template_version
 from lapsit.reference import stage_on
 from lapsit.validation.batch import validate_file
 from schemas.columns import contract_columns
-from schemas.contract import CONTRACT_VERSION, SECTIONS
+from schemas.contract import CONTRACT_VERSION, SECTION_MODELS
 from tests.builders import TANGGAL, valid_sections
 
 LIMITS = {"max_bytes": 10_000_000, "max_rows": 5_000}
@@ -62,7 +62,7 @@ def column_dimension(sheet, index: int):
 
 
 def each_column():
-    for section in SECTIONS:
+    for section in SECTION_MODELS:
         for i, col in enumerate(contract_columns(section), start=1):
             yield section, i, col
 
@@ -117,9 +117,9 @@ def test_template_sheets_are_helper_sheets_of_the_reader():
 
 
 def test_sheets_headers_and_frozen_header(book):
-    assert book.sheetnames == [INSTRUCTIONS_SHEET, *SECTIONS, LISTS_SHEET]
+    assert book.sheetnames == [INSTRUCTIONS_SHEET, *SECTION_MODELS, LISTS_SHEET]
     assert book[LISTS_SHEET].sheet_state == "hidden"
-    for section in SECTIONS:
+    for section in SECTION_MODELS:
         sheet = book[section]
         assert [c.value for c in sheet[1]] == [c.name for c in contract_columns(section)]
         assert sheet.freeze_panes == "A2"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from lapsit.report.staffing import NATIONAL, Pattern, assess_rows, need, patterns, tiers_of
+from lapsit.report.staffing import NATIONAL_PATTERN, Pattern, assess_rows, need, patterns, tiers_of
 
 
 def row(kode="balangan", polri=20, linmas=100, tps=60, tiers=(None, None, None), name="K", i=0):
@@ -20,7 +20,7 @@ def test_the_most_specific_pattern_wins_tier_by_tier(ref):
     assert hss["kurang_rawan"] == Pattern(2, 12, 24, "Polres Hulu Sungai Selatan")
     assert hss["khusus"] == Pattern(2, 1, None, "Polres Hulu Sungai Selatan")
     balangan = patterns(ref, "kalsel", "balangan")
-    assert balangan["rawan"] == Pattern(4, 2, 8, NATIONAL)
+    assert balangan["rawan"] == Pattern(4, 2, 8, NATIONAL_PATTERN)
     assert "khusus" not in balangan  # the national default has no khusus tier
 
 

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lapsit.validation.batch import validate_file
-from schemas.contract import SECTIONS, columns
+from schemas.contract import SECTION_MODELS, columns
 from tests.builders import valid_sections, write
 
 LIMITS = {"max_bytes": 1_000_000, "max_rows": 200}
@@ -52,7 +52,7 @@ def test_any_bytes_get_a_verdict(tmp_path, ref, content, suffix):
 @given(data=st.data(), suffix=st.sampled_from([".xlsx", ".json"]))
 def test_any_cell_values_get_a_located_verdict(tmp_path, ref, data, suffix):
     sections = valid_sections()
-    section = data.draw(st.sampled_from(list(SECTIONS)))
+    section = data.draw(st.sampled_from(list(SECTION_MODELS)))
     column = data.draw(st.sampled_from(list(columns(section))))
     value = data.draw(cell)
     if suffix == ".xlsx" and isinstance(value, list | dict):
@@ -70,5 +70,5 @@ def test_any_cell_values_get_a_located_verdict(tmp_path, ref, data, suffix):
         assert galat.message
         assert galat.severity in ("error", "warning")
         # Only the changed sheet can fail, except through the report date in `laporan`.
-        if galat.severity == "error" and galat.sheet in SECTIONS and section != "laporan":
+        if galat.severity == "error" and galat.sheet in SECTION_MODELS and section != "laporan":
             assert galat.sheet == section
