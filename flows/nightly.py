@@ -41,6 +41,11 @@ def report_dates(
     }
 
 
+def national_date(report_date: str | None, now: dt.datetime) -> dt.date:
+    """The national roll-up's date: the one given, else today in the roll-up's time zone."""
+    return dt.date.fromisoformat(report_date) if report_date else today_in(ZONA_NASIONAL, now)
+
+
 @dataclass
 class NightlyResult:
     """What one night produced, for the artifact and the final state message."""
@@ -52,6 +57,33 @@ class NightlyResult:
     report_errors: dict[str, str] = field(default_factory=dict)
     # The date of the national roll-up (written when the night covers every Polda).
     national_date: dt.date | None = None
+
+    def record(self, key: str, state: State) -> str | None:
+        """A report run's outcome under `key` (a Polda, or `nasional`); its error, if any."""
+        if state.is_completed():
+            self.reports[key] = state.result()
+            return None
+        self.report_errors[key] = state.message or state.name
+        return self.report_errors[key]
+
+    def final_state(self) -> State:
+        """Completed, named after the submissions; Failed when a report or the gate failed."""
+        totals = self.ingest.totals()
+        counts = counts_message(totals)
+        problems = []
+        if self.report_errors:
+            problems.append(f"laporan gagal untuk {', '.join(self.report_errors)}")
+        if not self.quality.success:
+            problems.append(self.quality.summary())
+        if problems:
+            message = mask_nrp(f"Submisi: {counts}. " + " | ".join(problems))[:2000]
+            failed = "laporan" if self.report_errors else "kualitas"
+            return Failed(name=f"Gagal · {failed}", message=message, data=self)
+        return Completed(
+            name=state_name(totals),
+            message=f"Submisi: {counts}. Kualitas lolos. Laporan: {', '.join(self.reports)}.",
+            data=self,
+        )
 
     def polda_report(self, kode_polda: str) -> Path | None:
         """The HTML report of the Polda itself (the report flow writes it first), or, for
@@ -118,52 +150,23 @@ def nightly_flow(
     if not isinstance(quality, QualityResult):
         raise quality if isinstance(quality, BaseException) else RuntimeError(quality_state.message)
     night = NightlyResult(dates=dates, ingest=summary, quality=quality)
-    for polda, tanggal in dates.items():
-        state = report_flow(
-            report_date=tanggal.isoformat(),
-            kode_polda=polda,
-            data_dir=data_dir,
-            peringatan_kualitas=quality.warnings(),
-            return_state=True,
-        )
-        if state.is_completed():
-            night.reports[polda] = state.result()
-        else:
-            night.report_errors[polda] = state.message or state.name
-            logger.error("Laporan %s gagal: %s", polda, state.message)
+    warnings = quality.warnings()
+    runs = {
+        polda: {"report_date": tanggal.isoformat(), "kode_polda": polda}
+        for polda, tanggal in dates.items()
+    }
     if kode_polda is None:  # a night of every Polda also rolls them up
-        night.national_date = (
-            dt.date.fromisoformat(report_date) if report_date else today_in(ZONA_NASIONAL, now)
-        )
+        night.national_date = national_date(report_date, now)
+        runs[NATIONAL] = {"report_date": night.national_date.isoformat(), "nasional": True}
+    for key, params in runs.items():
         state = report_flow(
-            report_date=night.national_date.isoformat(),
-            data_dir=data_dir,
-            peringatan_kualitas=quality.warnings(),
-            nasional=True,
-            return_state=True,
+            **params, data_dir=data_dir, peringatan_kualitas=warnings, return_state=True
         )
-        if state.is_completed():
-            night.reports[NATIONAL] = state.result()
-        else:
-            night.report_errors[NATIONAL] = state.message or state.name
-            logger.error("Laporan nasional gagal: %s", state.message)
+        if error := night.record(key, state):
+            logger.error("Laporan %s gagal: %s", key, error)
     create_markdown_artifact(
         key=artifacts.NIGHTLY,
         markdown=summary_markdown(night),
         description=f"Run malam {', '.join(f'{p} {d}' for p, d in dates.items())}",
     )
-    counts = counts_message(summary.totals())
-    problems = []
-    if night.report_errors:
-        problems.append(f"laporan gagal untuk {', '.join(night.report_errors)}")
-    if not quality.success:
-        problems.append(quality.summary())
-    if problems:
-        message = mask_nrp(f"Submisi: {counts}. " + " | ".join(problems))[:2000]
-        failed = "laporan" if night.report_errors else "kualitas"
-        return Failed(name=f"Gagal · {failed}", message=message, data=night)
-    return Completed(
-        name=state_name(summary.totals()),
-        message=f"Submisi: {counts}. Kualitas lolos. Laporan: {', '.join(night.reports)}.",
-        data=night,
-    )
+    return night.final_state()
