@@ -157,3 +157,22 @@ def test_light_modules_do_not_load_heavy_libraries(module, absent):
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]", out.stdout
+
+
+MAX_FUNCTION_LINES = 60
+
+
+def test_a_long_function_says_why():
+    """A product function over 60 lines carries its reason in a `# Long:` comment above it."""
+    unexplained = []
+    for name, path in _modules().items():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for node in ast.walk(ast.parse("\n".join(lines))):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            above = lines[max(first - 4, 0) : first - 1]
+            too_long = node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES
+            if too_long and not any(line.startswith("# Long:") for line in above):
+                unexplained.append(f"{name}.{node.name}")
+    assert unexplained == []

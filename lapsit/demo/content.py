@@ -187,6 +187,7 @@ def netralitas(kode: str, day: dt.date, kecs: list[Kecamatan]) -> dict:
     }
 
 
+# Long: one demo report, section by section, as an operator would fill the workbook.
 def submission(
     kode: str, day: dt.date, stage: str, kecs: list[Kecamatan]
 ) -> tuple[dict, dt.datetime]:

@@ -23,6 +23,8 @@ INSTRUCTIONS_SHEET = "petunjuk"
 HEAD_FILL = "#1F4E78"
 
 
+# Long: the petunjuk sheet's lines, top to bottom as the operator reads them; splitting
+# them would scatter one page of text over several functions.
 def instructions(
     book: Workbook,
     polres: dict,

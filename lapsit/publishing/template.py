@@ -160,6 +160,8 @@ def _error_message(col: Column, kind_words: str) -> str:
     return _clip(f"{kind_words}{rules}", 255)
 
 
+# Long: one table of xlsxwriter options per column kind (whole numbers, dates, lists, text
+# lengths, NRP), read side by side with the contract's rules it enforces.
 def _validation(
     col: Column, source: str | None, example: str, cell: dict[str, str], laporan: dict[str, str]
 ) -> dict:

@@ -18,6 +18,8 @@ DOCS_SITE = "lapsit"
 SAMPLE = 3
 
 
+# Long: Great Expectations' context, sources, suites, checkpoints and Data Docs are set up in
+# one place, in the order GX needs them, so that nothing else imports GX.
 def run_checkpoints(
     frames: dict[str, pl.DataFrame],
     expectations: dict[str, list[Expectation]],

@@ -246,6 +246,8 @@ def _near(data: bytes, budget: int) -> bool:
     return rows * (27**widest + cells + 1) <= budget
 
 
+# Long: one pass of a byte scanner over a sheet's XML, its states in one loop: split up, it
+# would cost a call per tag on the hot path of every workbook.
 def place_cells(member: IO[bytes], budget: int) -> tuple[int, int] | None:
     """The block of `survey_part`, every cell placed as calamine does.
 

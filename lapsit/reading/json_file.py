@@ -70,6 +70,8 @@ def _json_rows(section: str, value: Any) -> list[dict] | None:
     return None
 
 
+# Long: the file's checks in the order an operator fixes them (parse, shape, each section),
+# each adding its error and going on, so that one reading reports every problem.
 def read_json(path: Path, max_rows: int) -> RawSubmission:
     """Read the JSON format: `laporan` an object, other sections arrays of objects."""
     raw = RawSubmission(JSON)
