@@ -17,9 +17,9 @@ import re
 
 __all__ = ["DIGIT_RUN", "hide_nrp", "mask_nrp", "reads_as_date"]
 
-# 8 or more digits, not part of a longer run. ASCII digits only: `\d` would also take
-# other scripts' digits, which no NRP is written in and `int` would read differently.
-DIGIT_RUN = re.compile(r"(?<![0-9])[0-9]{8,}(?![0-9])")
+# 8 or more digits, not part of a longer run; digits of any script (`\d`), which `int`
+# reads as their values: an NRP typed in fullwidth digits is masked as well.
+DIGIT_RUN = re.compile(r"(?<!\d)\d{8,}(?!\d)")
 SHOWN = 3  # digits of an NRP left in sight
 MASK = "*****"
 

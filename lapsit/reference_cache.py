@@ -46,9 +46,15 @@ WARNINGS = "peringatan.json"
 def cache_dir() -> Path:
     """`Settings.cache_dir` (LAPSIT_CACHE_DIR), else `$XDG_CACHE_HOME/lapsit`, else
     `~/.cache/lapsit`."""
+    from pydantic import ValidationError
+
     from lapsit.settings import Settings
 
-    if own := Settings().cache_dir:
+    try:  # a broken unrelated LAPSIT_ variable is the command's to report, not the cache's
+        own = Settings().cache_dir
+    except ValidationError:
+        own = None
+    if own:
         return own
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "lapsit"

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -69,6 +69,12 @@ class Settings(BaseSettings):
     # Where a passed check of the reference files is kept between commands
     # (LAPSIT_CACHE_DIR); empty: `$XDG_CACHE_HOME/lapsit`, else `~/.cache/lapsit`.
     cache_dir: Path | None = None
+
+    @field_validator("cache_dir", mode="before")
+    @classmethod
+    def _unset_when_empty(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     # The rejection webhook of each Polda, from the family LAPSIT_WEBHOOK_URL_<KODE_POLDA>
     # (`WebhookUrls`), by Polda code in lowercase. Left out of the repr: a URL may hold a
     # token.

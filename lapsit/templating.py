@@ -12,10 +12,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from templates import FOLDER
 
 # What an autolinking renderer would make a link of: a scheme's URL, `www.` (GFM's
-# extended autolinks), an e-mail address. Each is shown in a code span, where no renderer
+# extended autolinks), a protocol-relative `//host`, an e-mail address. Each is shown in a code span, where no renderer
 # links; the span ends before a character that would end or break it.
 _LINK_LIKE = re.compile(
     r"(?:[a-z][a-z0-9+.-]{1,31}:/{1,3}|www\d{0,3}\.|mailto:|xmpp:)[^\s<>`|]*"
+    r"|(?<![\w:/])//[^\s<>`|/][^\s<>`|]*"  # protocol-relative (linkify-it links `//localhost`)
     r"|[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+",
     re.IGNORECASE,
 )

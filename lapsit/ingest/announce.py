@@ -49,9 +49,11 @@ class Outbox:
         registry recorded (the others are new again and will get new rejections)."""
         if not self.folder.is_dir():
             return
-        registered = set(zip(registry["id_submisi"], registry["path"], strict=True))
+        # By content and inbox: a rejection's `path` is shown masked, the registry's is not.
+        registered = set(zip(registry["id_submisi"], registry["kode_polres"], strict=True))
         for staged in sorted(self.folder.glob("*.json")):
-            yield staged, [r for r in self.read(staged) if (r.id_submisi, r.path) in registered]
+            rejections = self.read(staged)
+            yield staged, [r for r in rejections if (r.id_submisi, r.kode_polres) in registered]
 
     def stage(self, outcomes: list[Outcome]) -> Path | None:
         """Write down the batch's rejections before the registry records them."""

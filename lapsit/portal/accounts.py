@@ -8,17 +8,20 @@ minutes from one address refuse that account from that address for 15 minutes, w
 the right password from any other address still signs in, so nobody can lock an
 operator out from elsewhere just before the deadline. Each attempt is counted as a
 failure *before* its password is checked, in the same transaction as the check of the
-lock and serialized with every other attempt on that name and address, so ten attempts
-arriving at once are ten (SPEC §7 v3); a right password then takes its count back.
+lock and serialized with every other attempt on that name and address: an attempt that
+could be the eleventh failure waits for those still being checked, so ten attempts
+arriving at once are ten (SPEC §7 v3), and right passwords arriving at once all pass.
 
 A session (SPEC §7 v3) is a row of `sesi`; the signed cookie carries only its id. *keluar*
-ends that row; a new password or the account's removal ends all the account's rows.
+ends that row; a new password or the account's removal ends all the account's rows, and a
+session counts only under the password version it was made with.
 """
 
 import datetime as dt
 import hashlib
 import re
 import secrets
+import time
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -38,6 +41,12 @@ LOCKED_FOR = dt.timedelta(minutes=15)
 NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 10
 SESSIONS_KEPT = dt.timedelta(days=7)  # rows of sessions older than this are removed
+# An attempt that would be the eleventh if those still being checked failed waits for them,
+# polling, at most this long (a check takes a fraction of a second), then is refused.
+PENDING_WAIT_SECONDS = 20.0
+PENDING_POLL_SECONDS = 0.05
+# An attempt still "being checked" after this long was left by a process that died.
+PENDING_STALE = dt.timedelta(seconds=60)
 
 # Argon2id with OWASP's minimum parameters (19 MiB, 2 passes, 1 lane): every API request
 # checks a password (HTTP Basic), and argon2-cffi's default (64 MiB, 3 passes, 4 lanes)
@@ -57,6 +66,7 @@ class Account:
     peran: str
     kode_polres: str | None
     kode_polda: str
+    versi_sandi: int
 
     @property
     def is_staff(self) -> bool:
@@ -80,7 +90,7 @@ class Throttled(Exception):
 
 
 def _account(row) -> Account:
-    return Account(row.id, row.nama, row.peran, row.kode_polres, row.kode_polda)
+    return Account(row.id, row.nama, row.peran, row.kode_polres, row.kode_polda, row.versi_sandi)
 
 
 def new_password() -> str:
@@ -134,7 +144,7 @@ def add_account(
             raise UsageError(f"Akun '{nama}' sudah ada.")
         new_id = conn.execute(akun.insert().values(values)).inserted_primary_key[0]
         audit.record(conn, "akun_tambah", nama, peran=peran, kode_polres=kode_polres)
-    return Account(new_id, nama, peran, kode_polres, kode_polda)
+    return Account(new_id, nama, peran, kode_polres, kode_polda, 1)
 
 
 def list_accounts(engine: Engine) -> list[dict]:
@@ -184,17 +194,26 @@ def set_password(engine: Engine, nama: str, password: str) -> None:
         audit.record(conn, "akun_sandi", nama)
 
 
-def start_session(engine: Engine, account: Account) -> str:
-    """A new session of the account (a sign-in): its id, for the cookie.
+def start_session(engine: Engine, account: Account) -> str | None:
+    """A new session of the account (a sign-in): its id, for the cookie; None when the
+    account was removed, or its password changed, since the password was checked.
 
     Sessions that ended or expired more than a week ago are removed on the way.
     """
     session_id = secrets.token_urlsafe(32)
     at = now()
+    still = sa.select(
+        sa.literal(session_id),
+        akun.c.id,
+        akun.c.versi_sandi,
+        sa.literal(at, sesi.c.dibuat_pada.type),
+    ).where(akun.c.id == account.id, akun.c.versi_sandi == account.versi_sandi)
     with engine.begin() as conn:
-        conn.execute(sesi.insert().values(id=session_id, akun_id=account.id, dibuat_pada=at))
+        started = conn.execute(
+            sesi.insert().from_select(["id", "akun_id", "versi_sandi", "dibuat_pada"], still)
+        ).rowcount
         conn.execute(sesi.delete().where(sesi.c.dibuat_pada < at - SESSIONS_KEPT))
-    return session_id
+    return session_id if started else None
 
 
 def end_session(engine: Engine, session_id: str) -> None:
@@ -215,6 +234,7 @@ def session_account(engine: Engine, session_id: str, lifetime: dt.timedelta) -> 
             .join(sesi, sesi.c.akun_id == akun.c.id)
             .where(
                 sesi.c.id == session_id,
+                sesi.c.versi_sandi == akun.c.versi_sandi,
                 sesi.c.berakhir_pada.is_(None),
                 sesi.c.dibuat_pada > now() - lifetime,
             )
@@ -235,6 +255,7 @@ def _locked(conn, nama: str, alamat: str, at: dt.datetime, besides: int) -> bool
                 gagal_masuk.c.alamat == alamat,
                 gagal_masuk.c.waktu > since,
                 gagal_masuk.c.id != besides,
+                gagal_masuk.c.diperiksa == sa.false(),
             )
             .order_by(gagal_masuk.c.waktu)
         )
@@ -260,25 +281,51 @@ def _serialize(conn, nama: str, alamat: str) -> None:
 
 
 def _count_attempt(engine: Engine, nama: str, alamat: str, at: dt.datetime) -> int:
-    """Record an attempt as a failure, unless the pair is refused (Throttled); its row id.
+    """Write the attempt down as being checked, unless the pair is refused (Throttled); its
+    row id.
 
-    The check and the record are one step: serialized per pair, the attempt is written
-    first and the earlier ones counted after it, so attempts arriving together are
-    counted one after the other and the eleventh is refused.
+    The check and the record are one step, serialized per pair: an attempt is let
+    through only if the failures so far and the attempts still being checked cannot
+    make ten before it. When only attempts still being checked stand in the way, it
+    waits for their outcome (a right password among them takes nothing from the
+    count), so ten attempts arriving at once are ten, and eleven right ones all pass.
     """
-    with engine.begin() as conn:
-        _serialize(conn, nama, alamat)
-        attempt = conn.execute(
-            gagal_masuk.insert().values(nama=nama, alamat=alamat, waktu=at)
-        ).inserted_primary_key[0]
-        if _locked(conn, nama, alamat, at, besides=attempt):
-            # Attempts while refused are not counted: the refusal ends 15 minutes after
-            # the failure that caused it.
+    waited_until = time.monotonic() + PENDING_WAIT_SECONDS
+    while True:
+        with engine.begin() as conn:
+            _serialize(conn, nama, alamat)
+            attempt = conn.execute(
+                gagal_masuk.insert().values(nama=nama, alamat=alamat, waktu=at, diperiksa=True)
+            ).inserted_primary_key[0]
+            if _locked(conn, nama, alamat, at, besides=attempt):
+                # Attempts while refused are not counted: the refusal ends 15 minutes after
+                # the failure that caused it.
+                conn.execute(gagal_masuk.delete().where(gagal_masuk.c.id == attempt))
+                raise Throttled
+            if _failures_possible(conn, nama, alamat, at, besides=attempt) < FAILURES_ALLOWED:
+                # Failures older than any refusal they could still make are of no use.
+                conn.execute(gagal_masuk.delete().where(gagal_masuk.c.waktu < at - 2 * WINDOW))
+                return attempt
             conn.execute(gagal_masuk.delete().where(gagal_masuk.c.id == attempt))
+        if time.monotonic() > waited_until:
             raise Throttled
-        # Failures older than any refusal they could still make are of no use.
-        conn.execute(gagal_masuk.delete().where(gagal_masuk.c.waktu < at - 2 * WINDOW))
-    return attempt
+        time.sleep(PENDING_POLL_SECONDS)
+
+
+def _failures_possible(conn, nama: str, alamat: str, at: dt.datetime, besides: int) -> int:
+    """Failures of the window, and attempts still being checked (recent ones: a process
+    that died while checking leaves its row, which then no longer counts as pending)."""
+    rows = conn.execute(
+        sa.select(gagal_masuk.c.waktu, gagal_masuk.c.diperiksa).where(
+            gagal_masuk.c.nama == nama,
+            gagal_masuk.c.alamat == alamat,
+            gagal_masuk.c.waktu > at - WINDOW,
+            gagal_masuk.c.id != besides,
+        )
+    ).all()
+    failed = sum(not pending for _, pending in rows)
+    checking = sum(pending and utc(t) > at - PENDING_STALE for t, pending in rows)
+    return failed + checking
 
 
 def authenticate(engine: Engine, nama: str, password: str, alamat: str) -> Account | None:
@@ -290,7 +337,7 @@ def authenticate(engine: Engine, nama: str, password: str, alamat: str) -> Accou
     nama = nama[:64]
     alamat = alamat[:64]
     at = now()
-    _count_attempt(engine, nama, alamat, at)
+    attempt = _count_attempt(engine, nama, alamat, at)
     with engine.connect() as conn:
         row = conn.execute(sa.select(akun).where(akun.c.nama == nama)).first()
     try:
@@ -298,10 +345,18 @@ def authenticate(engine: Engine, nama: str, password: str, alamat: str) -> Accou
         ok = row is not None
     except (VerificationError, InvalidHashError):
         ok = False
-    if not ok:
-        return None
     with engine.begin() as conn:
+        if not ok:  # checked: a failure now
+            conn.execute(
+                gagal_masuk.update().where(gagal_masuk.c.id == attempt).values(diperiksa=False)
+            )
+            return None
         conn.execute(
-            gagal_masuk.delete().where(gagal_masuk.c.nama == nama, gagal_masuk.c.alamat == alamat)
+            gagal_masuk.delete().where(
+                gagal_masuk.c.nama == nama,
+                gagal_masuk.c.alamat == alamat,
+                # Not the attempts of others still being checked: they count when they fail.
+                (gagal_masuk.c.diperiksa == sa.false()) | (gagal_masuk.c.id == attempt),
+            )
         )
     return _account(row)

@@ -158,9 +158,16 @@ class UntrustedForwarding:
         if scope["type"] == "http":
             client = (scope.get("client") or ("-", 0))[0]
             forwarded = any(name.lower() == b"x-forwarded-for" for name, _ in scope["headers"])
-            if forwarded and client not in self.warned and not _trusted(client, self.proxies):
-                if len(self.warned) < self.REMEMBERED:
-                    self.warned.add(client)
+            full = (
+                len(self.warned) >= self.REMEMBERED
+            )  # then silent: no flood of addresses floods it
+            if (
+                forwarded
+                and client not in self.warned
+                and not full
+                and not _trusted(client, self.proxies)
+            ):
+                self.warned.add(client)
                 log.warning(
                     "Permintaan dari %s membawa X-Forwarded-For, tetapi %s bukan proxy "
                     "terpercaya (LAPSIT_PORTAL_PROXY): kepala itu diabaikan. Di belakang "

@@ -30,7 +30,7 @@ akun = sa.Table(
     sa.Column("kode_polres", sa.String(64)),
     sa.Column("kode_polda", sa.String(64), nullable=False),
     sa.Column("sandi", sa.String(255), nullable=False),  # argon2id hash, salt inside
-    # Raised by every password change (its sessions are ended in `sesi` as well).
+    # Raised by every password change: sessions made under an older one never count.
     sa.Column("versi_sandi", sa.Integer, nullable=False, server_default="1"),
     sa.Column("dibuat_pada", sa.DateTime(timezone=True), nullable=False),
 )
@@ -65,6 +65,8 @@ sesi = sa.Table(
     metadata,
     sa.Column("id", sa.String(64), primary_key=True),
     sa.Column("akun_id", sa.Integer, nullable=False),
+    # The account's password version at sign-in: a session of an older one never counts.
+    sa.Column("versi_sandi", sa.Integer, nullable=False),
     sa.Column("dibuat_pada", sa.DateTime(timezone=True), nullable=False),
     sa.Column("berakhir_pada", sa.DateTime(timezone=True)),
     sa.Index("ix_sesi_akun", "akun_id"),
@@ -77,6 +79,8 @@ gagal_masuk = sa.Table(
     sa.Column("nama", sa.String(64), nullable=False),
     sa.Column("alamat", sa.String(64), nullable=False),
     sa.Column("waktu", sa.DateTime(timezone=True), nullable=False),
+    # True while its password is being checked: counted as a failure once it is one.
+    sa.Column("diperiksa", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Index("ix_gagal_masuk", "nama", "alamat", "waktu"),
 )
 

@@ -79,10 +79,13 @@ async def sign_in(request: Request, p: PortalDep) -> Response:
         )
     except Throttled:
         return page(request, "masuk.html.j2", 429, title="Masuk", pesan=THROTTLED, nama=nama)
-    if account is None:
+    # None too when the password changed (or the account went) since it was checked.
+    session_id = account and await run_in_threadpool(accounts.start_session, p.engine, account)
+    if not session_id:
         pesan = "Nama akun atau kata sandi salah."
         return page(request, "masuk.html.j2", 401, title="Masuk", pesan=pesan, nama=nama)
-    session_id = await run_in_threadpool(accounts.start_session, p.engine, account)
+    if isinstance(previous := request.session.get("sesi"), str):  # signing in over a session
+        await run_in_threadpool(accounts.end_session, p.engine, previous)
     request.session.clear()  # a new session on every sign-in (no fixation)
     request.session.update(sesi=session_id, csrf=secrets.token_urlsafe(32))
     return RedirectResponse("/beranda", status_code=303)

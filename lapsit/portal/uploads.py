@@ -214,7 +214,8 @@ def stored_name(given: str | None, moment: dt.datetime) -> str:
     a letter, digit, `.`, `-` or `_` becomes `-` (NUL and other controls among them), the
     stem is cut to STEM_CHARS, an NRP in it is masked as everywhere (`mask_nrp`: a date
     near `moment`, the local time of receipt, stays as typed), and that time first makes
-    it neither hidden nor a path. The name is then the one every page shows.
+    it neither hidden nor a path. The name is then the one every page shows (an NRP's
+    mask adds `*****`, the only character beyond the safe ones).
     """
     base = (given or "").replace("\\", "/").split("/")[-1]
     stem, suffix = os.path.splitext(base)

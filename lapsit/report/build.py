@@ -17,6 +17,7 @@ from lapsit.report.figures import Comparison, Context
 from lapsit.report.staffing import Staffing, staffing
 from lapsit.report.stage import Scope, Stage, polda_scope, stage_in_force
 from lapsit.settings import Settings
+from schemas.choices import BELUM_LAPOR
 
 # The trend covers the stage so far, and at least this many days.
 MIN_TREND_DAYS = 7
@@ -61,6 +62,11 @@ class Report:
     @property
     def pembanding(self) -> dt.date | None:
         return self.banding.tanggal
+
+    @property
+    def belum_batas(self) -> bool:
+        """Made before the Polda's deadline on the date: the silent have not reported *yet*."""
+        return any(p["status"] == BELUM_LAPOR for p in self.polres)
 
     @property
     def laporan_polres(self) -> bool:

@@ -52,7 +52,9 @@ def test_leftover_holds_only_what_the_registry_recorded(tmp_path, ref):
     outbox = _outbox(tmp_path, ref)
     recorded, dropped = _rejection("tapin"), _rejection("tabalong")
     staged = _stage(outbox.folder, [recorded, dropped])
-    registry = pl.DataFrame({"id_submisi": [recorded.id_submisi], "path": [recorded.path]})
+    registry = pl.DataFrame(
+        {"id_submisi": [recorded.id_submisi], "kode_polres": [recorded.kode_polres]}
+    )
 
     assert list(outbox.leftover(registry)) == [(staged, [recorded])]
     outbox.forget(staged)

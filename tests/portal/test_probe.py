@@ -169,6 +169,38 @@ def test_the_check_and_the_record_are_one_step_on_sqlite(tmp_path, ref, ledger):
     engine.dispose()
 
 
+def test_eleven_right_passwords_at_once_all_pass(tmp_path, ref, ledger):
+    settings = Settings(data_dir=tmp_path / "d")
+    settings.data_dir.mkdir()
+    make_accounts(settings, ref)
+    engine = connect(settings)
+
+    def attempt():
+        try:
+            account = accounts.authenticate(engine, "op-tapin", PASSWORD, "203.0.113.10")
+            return account.nama if account else None
+        except Throttled:
+            return "429"
+
+    assert burst(15, attempt) == Counter({"op-tapin": 15})
+    ledger.burst += 15
+    engine.dispose()
+
+
+def test_a_sign_in_racing_a_new_password_gets_no_session(tmp_path, ref):
+    settings = Settings(data_dir=tmp_path / "d")
+    settings.data_dir.mkdir()
+    make_accounts(settings, ref)
+    engine = connect(settings)
+    account = accounts.authenticate(engine, "op-tapin", PASSWORD, "203.0.113.11")
+    set_password(engine, "op-tapin", "sandi-baru-sekali")  # between the check and the session
+    assert accounts.start_session(engine, account) is None
+    fresh = accounts.authenticate(engine, "op-tapin", "sandi-baru-sekali", "203.0.113.11")
+    session = accounts.start_session(engine, fresh)
+    assert accounts.session_account(engine, session, dt.timedelta(hours=1)) == fresh
+    engine.dispose()
+
+
 # -- 3. Free text is plain text in every Markdown ---------------------------------------
 
 HOSTILE = [
@@ -186,6 +218,7 @@ HOSTILE = [
     "***\n---\n    kode terindentasi",
     "setext\n===",
     "[^1]\n\n[^1]: catatan kaki",
+    "lihat //localhost:8080/x atau //evil.example/y",
 ]
 RENDERERS = {
     "CommonMark (markdown-it-py)": MarkdownIt("commonmark").render,

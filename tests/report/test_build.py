@@ -484,5 +484,9 @@ def test_a_report_made_before_the_deadline_says_not_reported_yet(season, ref):
         soup = BeautifulSoup(render_html(report), "html.parser")
         row = soup.select_one('#tabel-polres tr[data-polres="kotabaru"]').select("td")
         status = {p["kode_polres"]: p["status"] for p in report.polres}["kotabaru"]
-        shown.append((status, row[1].get_text(strip=True)))
-    assert shown == [("belum_lapor", "Belum melapor"), ("tidak_lapor", "Tidak melapor")]
+        listed = "Belum mengirim laporan" in soup.get_text() and "Belum" in render_markdown(report)
+        shown.append((status, row[1].get_text(strip=True), listed))
+    assert shown == [
+        ("belum_lapor", "Belum melapor", True),
+        ("tidak_lapor", "Tidak melapor", False),
+    ]
