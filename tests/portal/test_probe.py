@@ -152,53 +152,49 @@ def test_thirty_wrong_passwords_at_once_are_checked_ten_times(tmp_path, ref, led
         assert attempt(PASSWORD, "198.51.100.8") == 200  # from elsewhere it signs in
 
 
-def test_the_check_and_the_record_are_one_step_on_sqlite(tmp_path, ref, ledger):
+@pytest.fixture
+def engine(tmp_path, ref):
+    """The portal's SQLite database with the test accounts, no server."""
     settings = Settings(data_dir=tmp_path / "d")
     settings.data_dir.mkdir()
     make_accounts(settings, ref)
     engine = connect(settings)
-
-    def attempt():
-        try:
-            return accounts.authenticate(engine, "op-tapin", "salah-sekali", "203.0.113.9")
-        except Throttled:
-            return "429"
-
-    assert burst(30, attempt) == Counter({None: 10, "429": 20})
-    ledger.burst += 30
+    yield engine
     engine.dispose()
 
 
-def test_eleven_right_passwords_at_once_all_pass(tmp_path, ref, ledger):
-    settings = Settings(data_dir=tmp_path / "d")
-    settings.data_dir.mkdir()
-    make_accounts(settings, ref)
-    engine = connect(settings)
+def sign_ins(engine, password: str, address: str):
+    """One sign-in attempt: the account's name, None (wrong), or "429" (refused)."""
 
     def attempt():
         try:
-            account = accounts.authenticate(engine, "op-tapin", PASSWORD, "203.0.113.10")
+            account = accounts.authenticate(engine, "op-tapin", password, address)
             return account.nama if account else None
         except Throttled:
             return "429"
 
-    assert burst(15, attempt) == Counter({"op-tapin": 15})
+    return attempt
+
+
+def test_the_check_and_the_record_are_one_step_on_sqlite(engine, ledger):
+    assert burst(30, sign_ins(engine, "salah-sekali", "203.0.113.9")) == Counter(
+        {None: 10, "429": 20}
+    )
+    ledger.burst += 30
+
+
+def test_eleven_right_passwords_at_once_all_pass(engine, ledger):
+    assert burst(15, sign_ins(engine, PASSWORD, "203.0.113.10")) == Counter({"op-tapin": 15})
     ledger.burst += 15
-    engine.dispose()
 
 
-def test_a_sign_in_racing_a_new_password_gets_no_session(tmp_path, ref):
-    settings = Settings(data_dir=tmp_path / "d")
-    settings.data_dir.mkdir()
-    make_accounts(settings, ref)
-    engine = connect(settings)
+def test_a_sign_in_racing_a_new_password_gets_no_session(engine):
     account = accounts.authenticate(engine, "op-tapin", PASSWORD, "203.0.113.11")
     set_password(engine, "op-tapin", "sandi-baru-sekali")  # between the check and the session
     assert accounts.start_session(engine, account) is None
     fresh = accounts.authenticate(engine, "op-tapin", "sandi-baru-sekali", "203.0.113.11")
     session = accounts.start_session(engine, fresh)
     assert accounts.session_account(engine, session, dt.timedelta(hours=1)) == fresh
-    engine.dispose()
 
 
 # -- 3. Free text is plain text in every Markdown ---------------------------------------
