@@ -69,10 +69,6 @@ class Drawer:
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(workers, mp_context=context)
 
-    @property
-    def in_workers(self) -> bool:
-        return self._pool is not None
-
     def submit(
         self, trend: list[dict], stage_start: dt.date | None, expected: int
     ) -> Callable[[], dict[str, str]]:
