@@ -6,8 +6,8 @@ with its own random salt and slow, memory-hard parameters; nothing else about a 
 is stored. Sign-in is throttled per account AND address (SPEC §7): 10 failures within 15
 minutes from one address refuse that account from that address for 15 minutes, while
 the right password from any other address still signs in, so nobody can lock an
-operator out from elsewhere just before the deadline. Each attempt is counted as a
-failure *before* its password is checked, in the same transaction as the check of the
+operator out from elsewhere just before the deadline. Each attempt is written down as
+being checked *before* its password is, in the same transaction as the check of the
 lock and serialized with every other attempt on that name and address: an attempt that
 could be the eleventh failure waits for those still being checked, so ten attempts
 arriving at once are ten (SPEC §7 v3), and right passwords arriving at once all pass.
