@@ -55,19 +55,21 @@ def check_csrf(request: Request, given: str | None) -> None:
 PortalDep = Annotated[Portal, Depends(portal)]
 
 
+def session_id(request: Request) -> str | None:
+    """The session id the signed cookie carries, if any."""
+    found = request.session.get("sesi")
+    return found if isinstance(found, str) else None
+
+
 def signed_in(request: Request, p: PortalDep) -> Account:
     """The account of this session; SignInRequired when none, ended or expired.
 
     The cookie carries only the session's id; the session's row says whether it still
     counts (SPEC §7 v3): a copy of the cookie is worth nothing once *keluar* ended it.
     """
-    session_id = request.session.get("sesi")
+    current = session_id(request)
     lifetime = dt.timedelta(hours=p.settings.portal_sesi_jam)
-    account = (
-        accounts.session_account(p.engine, session_id, lifetime)
-        if isinstance(session_id, str)
-        else None
-    )
+    account = accounts.session_account(p.engine, current, lifetime) if current else None
     if account is None:
         request.session.clear()
         raise SignInRequired

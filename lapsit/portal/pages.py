@@ -25,6 +25,7 @@ from lapsit.portal.deps import (
     address,
     check_csrf,
     csrf_token,
+    session_id,
     writable,
 )
 from lapsit.portal.submissions import submissions, submit
@@ -80,14 +81,14 @@ async def sign_in(request: Request, p: PortalDep) -> Response:
     except Throttled:
         return page(request, "masuk.html.j2", 429, title="Masuk", pesan=THROTTLED, nama=nama)
     # None too when the password changed (or the account went) since it was checked.
-    session_id = account and await run_in_threadpool(accounts.start_session, p.engine, account)
-    if not session_id:
+    started = account and await run_in_threadpool(accounts.start_session, p.engine, account)
+    if not started:
         pesan = "Nama akun atau kata sandi salah."
         return page(request, "masuk.html.j2", 401, title="Masuk", pesan=pesan, nama=nama)
-    if isinstance(previous := request.session.get("sesi"), str):  # signing in over a session
+    if previous := session_id(request):  # signing in over a session
         await run_in_threadpool(accounts.end_session, p.engine, previous)
     request.session.clear()  # a new session on every sign-in (no fixation)
-    request.session.update(sesi=session_id, csrf=secrets.token_urlsafe(32))
+    request.session.update(sesi=started, csrf=secrets.token_urlsafe(32))
     return RedirectResponse("/beranda", status_code=303)
 
 
@@ -96,9 +97,8 @@ async def sign_out(request: Request, p: PortalDep) -> RedirectResponse:
     """End this session in the database, not only the browser's copy of its cookie."""
     form = await small_form(request)
     check_csrf(request, form.get("csrf"))
-    session_id = request.session.get("sesi")
-    if isinstance(session_id, str):
-        await run_in_threadpool(accounts.end_session, p.engine, session_id)
+    if current := session_id(request):
+        await run_in_threadpool(accounts.end_session, p.engine, current)
     request.session.clear()
     return RedirectResponse("/masuk?keluar=1", status_code=303)
 
